@@ -1,0 +1,56 @@
+# Developer workflow. Every test target runs through tox; `make setup` installs what they need.
+TOX := .venv/bin/tox
+PY := .venv/bin/python
+
+.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build bench clean
+
+setup:
+	./scripts/setup
+
+## The charm's main job, locally: hooks through Juju's hook tools (test doubles), then the
+## real prometheus started from the pod spec the charm set. ARGS="--config scrape-interval=15s"
+run: setup
+	$(PY) scripts/run_local.py $(ARGS)
+
+## The whole suite: lint, static checks, tests on Python 3.8 and 3.11 (with coverage floor).
+test: setup
+	$(TOX)
+
+lint: setup
+	$(TOX) -e lint
+
+static: setup
+	$(TOX) -e static
+
+py38: setup
+	$(TOX) -e py38
+
+py311: setup
+	$(TOX) -e py311
+
+unit: setup
+	$(TOX) -e py311 -- -m "not e2e" --no-cov tests
+
+e2e: setup
+	$(TOX) -e py311 -- -m e2e --no-cov tests
+
+coverage: py311
+
+## Serves the HTML coverage report of the last py311 run; it picks up new runs by itself.
+coverage-server:
+	@test -d htmlcov || { echo "no htmlcov/ yet: run 'make coverage' first"; exit 1; }
+	@port=$$($(PY) -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'); \
+	echo "coverage report: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1 || echo 127.0.0.1):$$port/"; \
+	cd htmlcov && exec ../$(PY) -m http.server $$port
+
+## A deployable charm directory: runtime wheels for CPython 3.8 installed into lib/.
+build: setup
+	./scripts/build
+
+## Benchmarks (not part of CI); figures go into the README.
+bench: setup
+	$(TOX) -e bench
+
+clean:
+	rm -rf .tox htmlcov .coverage build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find lib -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The charm's shell: receives Juju events, runs one reconcile, writes the outcome.
+
+It holds no rules. Every event goes to ``_reconcile``: read the options and facts, let
+the core plan the workload, publish the pod spec (leader only), ask Prometheus to reload
+when the published files have had time to reach its pod, and set the unit status.
+"""
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+_CHARM_DIR = Path(__file__).resolve().parent.parent
+for _deps in (_CHARM_DIR / "venv", _CHARM_DIR / "lib"):  # lib/ ends up first
+    if _deps.is_dir() and str(_deps) not in sys.path:
+        sys.path.insert(1, str(_deps))
+
+import ops  # noqa: E402
+
+from adapters.juju import JujuFacts  # noqa: E402
+from adapters.kubernetes import KubernetesPods  # noqa: E402
+from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
+from domain.config import CharmConfig, debug_port_for, parse_config  # noqa: E402
+from domain.errors import DomainError, StatusKind, UnitStatus, WorkloadRejected, WorkloadUnavailable  # noqa: E402
+from domain.image import format_version  # noqa: E402
+from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
+from domain.prometheus_config import route_prefix  # noqa: E402
+from domain.status import ReloadDecision, decide_reload, decide_status, pod_for_unit  # noqa: E402
+from domain.workload import WorkloadPlan, plan_workload  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+NAMESPACE_FILE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+_STATUSES = {
+    StatusKind.ACTIVE: ops.ActiveStatus,
+    StatusKind.WAITING: ops.WaitingStatus,
+    StatusKind.BLOCKED: ops.BlockedStatus,
+    StatusKind.MAINTENANCE: ops.MaintenanceStatus,
+}
+
+
+def prometheus_api_for(pod: Pod, config: CharmConfig) -> PrometheusApi:
+    scheme = "https" if config.tls else "http"
+    return PrometheusHttpApi(
+        f"{scheme}://{pod.address}:{pod.port}{route_prefix(config)}",
+        ca_pem=config.tls.cert_pem if config.tls else None,
+    )
+
+
+def _namespace(model_name: str) -> str:
+    try:
+        return NAMESPACE_FILE.read_text().strip() or model_name
+    except OSError:
+        return model_name
+
+
+class PrometheusCharm(ops.CharmBase):
+    """Prometheus on Kubernetes, as a pod-spec charm."""
+
+    _stored = ops.StoredState()
+
+    def __init__(self, framework: ops.Framework) -> None:
+        super().__init__(framework)
+        # What the leader last published, and when: a Prometheus that has not (re)loaded
+        # since then plus the propagation delay is asked to reload.
+        self._stored.set_default(published_digest="", published_at=0.0)
+        self.juju = JujuFacts(self.model)
+        self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name))
+        self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
+        self.clock: Callable[[], float] = time.time
+        hook = os.environ.get("JUJU_DISPATCH_PATH", "").rpartition("/")[2]
+        self._debug_port = debug_port_for(dict(self.config), hook)
+
+        on = self.on
+        for event in (on.install, on.upgrade_charm, on.leader_elected, on.config_changed,
+                      on.start, on.update_status, on.database_storage_attached):
+            framework.observe(event, self._reconcile)
+        for relation in self.meta.relations:
+            for kind in ("joined", "changed", "departed", "broken"):
+                framework.observe(getattr(on[relation], f"relation_{kind}"), self._reconcile)
+
+    def _reconcile(self, _event: ops.EventBase) -> None:
+        if self._debug_port is not None:
+            import rpdb  # only when the operator asked for it (debug-at)
+
+            logger.warning("debug-at: waiting for a debugger on 127.0.0.1:%s", self._debug_port)
+            rpdb.set_trace(addr="127.0.0.1", port=self._debug_port)
+        status = self._converge()
+        self.unit.status = _STATUSES[status.kind](status.message)
+
+    def _converge(self) -> UnitStatus:
+        try:
+            config = parse_config(dict(self.config))
+            facts = self.juju.facts()
+            plan = plan_workload(config, facts)
+            leader = self.unit.is_leader()
+            if leader:
+                self._publish(plan)
+            self.unit.set_workload_version(format_version(facts.image.version))
+            pods = self.pods.pods()
+            pending = self._reload(pods, config) if leader else False
+            return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
+        except DomainError as err:
+            logger.info("status: %s", err)
+            return err.as_status()
+
+    def _publish(self, plan: WorkloadPlan) -> None:
+        self.model.pod.set_spec(plan.spec, plan.k8s_resources)
+        if plan.digest != self._stored.published_digest:
+            logger.info("published configuration %s", plan.digest[:12])
+            self._stored.published_digest = plan.digest
+            self._stored.published_at = self.clock()
+
+    def _reload(self, pods: Sequence[Pod], config: CharmConfig) -> bool:
+        """Ask every ready Prometheus that has not loaded the published files to reload.
+
+        Returns whether some pod has still to load them.
+        """
+        pending = False
+        now = self.clock()
+        for pod in pods:
+            if pod.state is not PodState.READY or not pod.address:
+                continue  # it loads the current files when it starts
+            api = self.prometheus_api(pod, config)
+            try:
+                decision = decide_reload(self._stored.published_at, now, api.runtime_info())
+                if decision is ReloadDecision.RELOAD:
+                    logger.info("asking %s to reload its configuration", pod.name)
+                    api.reload()
+                    decision = decide_reload(self._stored.published_at, now, api.runtime_info())
+            except WorkloadRejected as err:
+                raise WorkloadRejected(f"{pod.name}: {err}") from err
+            except WorkloadUnavailable as err:
+                logger.warning("cannot reach %s: %s", pod.name, err)
+                decision = ReloadDecision.TOO_EARLY
+            pending = pending or decision is not ReloadDecision.CURRENT
+        return pending
+
+
+if __name__ == "__main__":  # pragma: no cover (run by ./dispatch)
+    ops.main(PrometheusCharm)

@@ -1,0 +1,262 @@
+"""KubernetesPods against the real ``kubernetes`` client talking to a fake API server on loopback."""
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+
+from adapters.kubernetes import KubernetesPods, load_core_api
+from domain.errors import WorkloadUnavailable
+from domain.ports import Pod, PodState
+from tests.support.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig
+
+APP = "prometheus"
+NAMESPACE = "lma"
+SRC = Path(__file__).resolve().parents[3] / "src"
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeKubernetesApi]:
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    with FakeKubernetesApi() as api:
+        monkeypatch.setenv("KUBECONFIG", str(api.write_kubeconfig(tmp_path / "kubeconfig")))
+        yield api
+
+
+def adapter(timeout: float = 5.0) -> KubernetesPods:
+    pods = KubernetesPods(APP, NAMESPACE, timeout=timeout)
+    pods.retry_delay = 0.01
+    return pods
+
+
+def only_pod(cluster: FakeKubernetesApi, raw: Dict[str, Any]) -> Pod:
+    cluster.set_pods(NAMESPACE, [raw])
+    (pod,) = adapter().pods()
+    return pod
+
+
+def test_a_ready_pod_becomes_a_ready_pod_with_its_unit_address_and_port(
+    cluster: FakeKubernetesApi,
+) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3", port=9091)
+
+    pod = only_pod(cluster, raw)
+
+    assert pod == Pod("prometheus-0", "prometheus/0", PodState.READY, "10.1.2.3", 9091, "")
+
+
+def test_a_running_pod_that_is_not_ready_is_starting(cluster: FakeKubernetesApi) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3", ready=False)
+
+    pod = only_pod(cluster, raw)
+
+    assert (pod.state, pod.reason) == (PodState.STARTING, "ContainersNotReady")
+
+
+def test_a_pending_pod_without_an_address_is_pending(cluster: FakeKubernetesApi) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", None, ready=False, phase="Pending")
+
+    pod = only_pod(cluster, raw)
+
+    assert (pod.state, pod.address, pod.reason) == (PodState.PENDING, None, "ContainerCreating")
+
+
+@pytest.mark.parametrize(
+    "phase, reason",
+    [
+        ("Running", "CrashLoopBackOff"),
+        ("Pending", "ImagePullBackOff"),
+        ("Pending", "ErrImagePull"),
+        ("Pending", "CreateContainerConfigError"),
+    ],
+)
+def test_a_container_stuck_waiting_makes_the_pod_failing_with_that_reason(
+    cluster: FakeKubernetesApi, phase: str, reason: str
+) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3", ready=False, phase=phase,
+                     waiting_reason=reason)
+
+    pod = only_pod(cluster, raw)
+
+    assert (pod.state, pod.reason) == (PodState.FAILING, reason)
+
+
+def test_a_pod_that_has_finished_is_unknown(cluster: FakeKubernetesApi) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", None, ready=False, phase="Failed")
+
+    pod = only_pod(cluster, raw)
+
+    assert pod.state == PodState.UNKNOWN
+
+
+def test_a_pod_without_the_unit_annotation_has_no_unit(cluster: FakeKubernetesApi) -> None:
+    raw = pod_object("prometheus-0", APP, None, "10.1.2.3")
+
+    pod = only_pod(cluster, raw)
+
+    assert pod.unit is None
+
+
+def test_only_the_applications_pods_are_listed_sorted_by_name(cluster: FakeKubernetesApi) -> None:
+    cluster.set_pods(NAMESPACE, [
+        pod_object("prometheus-1", APP, "prometheus/1", "10.1.2.4"),
+        pod_object("grafana-0", "grafana", "grafana/0", "10.1.2.9"),
+        pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3"),
+    ])
+    cluster.set_pods("elsewhere", [pod_object("prometheus-2", APP, "prometheus/2", "10.9.9.9")])
+
+    pods = adapter().pods()
+
+    assert [pod.name for pod in pods] == ["prometheus-0", "prometheus-1"]
+
+
+def test_the_pods_are_selected_by_the_application_name_label(cluster: FakeKubernetesApi) -> None:
+    cluster.set_pods(NAMESPACE, [pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")])
+
+    adapter().pods()
+
+    assert cluster.requests == [
+        "/api/v1/namespaces/lma/pods?labelSelector=app.kubernetes.io%2Fname%3Dprometheus"
+    ]
+
+
+def test_pods_with_only_legacy_juju_labels_are_found_with_their_legacy_unit_annotation(
+    cluster: FakeKubernetesApi,
+) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3", legacy_labels=True)
+
+    pod = only_pod(cluster, raw)
+
+    assert (pod.name, pod.unit) == ("prometheus-0", "prometheus/0")
+    assert cluster.requests[-1] == "/api/v1/namespaces/lma/pods?labelSelector=juju-app%3Dprometheus"
+
+
+def test_no_pods_at_all_is_an_empty_list(cluster: FakeKubernetesApi) -> None:
+    pods = adapter().pods()
+
+    assert list(pods) == []
+
+
+@pytest.mark.parametrize(
+    "containers, port",
+    [
+        ([{"name": "prometheus", "ports": [{"containerPort": 9091}]}], 9091),
+        ([{"name": "prometheus", "ports": [{"containerPort": 8080, "name": "metrics"},
+                                           {"containerPort": 9099, "name": "http"}]}], 9099),
+        ([{"name": "sidecar", "ports": [{"containerPort": 8080, "name": "http"}]},
+          {"name": "prometheus", "ports": [{"containerPort": 9093, "name": "http"}]}], 9093),
+        ([{"name": "prometheus"}], 9090),
+        ([{"name": "other", "ports": [{"containerPort": 8080, "name": "http"}]}], 9090),
+    ],
+    ids=["single", "named-http", "container-named-prometheus", "no-ports", "no-such-container"],
+)
+def test_the_port_is_the_one_the_prometheus_container_declares(
+    cluster: FakeKubernetesApi, containers: Any, port: int
+) -> None:
+    raw = pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")
+    raw["spec"]["containers"] = containers
+
+    pod = only_pod(cluster, raw)
+
+    assert pod.port == port
+
+
+def test_an_api_failing_twice_is_tried_again(cluster: FakeKubernetesApi) -> None:
+    cluster.set_pods(NAMESPACE, [pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")])
+    cluster.fail_next(500, times=2)
+
+    pods = adapter().pods()
+
+    assert [pod.name for pod in pods] == ["prometheus-0"]
+    assert len(cluster.requests) == 3
+
+
+def test_an_api_failing_three_times_is_unavailable_after_three_tries(
+    cluster: FakeKubernetesApi,
+) -> None:
+    cluster.fail_next(500, times=3)
+
+    with pytest.raises(WorkloadUnavailable) as caught:
+        adapter().pods()
+
+    assert str(caught.value) == "kubernetes api: 500 internal server error listing pods"
+    assert len(cluster.requests) == 3
+
+
+def test_a_forbidden_answer_is_not_tried_again(cluster: FakeKubernetesApi) -> None:
+    cluster.fail_next(403)
+
+    with pytest.raises(WorkloadUnavailable, match="^kubernetes api: 403 forbidden listing pods$"):
+        adapter().pods()
+
+    assert len(cluster.requests) == 1
+
+
+def test_a_pod_list_the_client_cannot_read_is_unavailable(cluster: FakeKubernetesApi) -> None:
+    cluster.set_pods(NAMESPACE, [{"metadata": {"labels": {"app.kubernetes.io/name": APP}},
+                                  "spec": {}}])
+
+    with pytest.raises(WorkloadUnavailable, match="^kubernetes api: malformed answer listing pods$"):
+        adapter().pods()
+
+
+def test_an_api_server_that_is_down_is_unavailable(cluster: FakeKubernetesApi) -> None:
+    pods = adapter()
+    cluster.stop()
+
+    with pytest.raises(WorkloadUnavailable) as caught:
+        pods.pods()
+
+    assert str(caught.value) == "kubernetes api: connection refused"
+
+
+def test_an_api_server_that_never_answers_times_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)  # connections complete in the backlog; nothing ever answers
+        kubeconfig = write_kubeconfig(tmp_path / "kubeconfig",
+                                      f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+        started = time.monotonic()
+
+        with pytest.raises(WorkloadUnavailable, match="^kubernetes api: timed out after 0.3s$"):
+            adapter(timeout=0.3).pods()
+
+        assert time.monotonic() - started < 2.0
+
+
+def test_outside_a_cluster_without_a_kubeconfig_is_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "missing"))
+
+    with pytest.raises(WorkloadUnavailable, match="^kubernetes api: not running in a cluster$"):
+        load_core_api()
+
+
+@pytest.mark.skipif(Path("/var/run/secrets/kubernetes.io").exists(), reason="inside a real pod")
+def test_in_a_cluster_without_a_service_account_token_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.152.183.1")
+    monkeypatch.setenv("KUBERNETES_SERVICE_PORT", "443")
+
+    with pytest.raises(WorkloadUnavailable, match="^kubernetes api: cannot load credentials: "):
+        adapter().pods()
+
+
+def test_importing_the_adapter_does_not_import_the_kubernetes_client() -> None:
+    code = "import sys, adapters.kubernetes; print('kubernetes' in sys.modules)"
+
+    result = subprocess.run([sys.executable, "-c", code], cwd=SRC, capture_output=True,
+                            text=True, check=True)
+
+    assert result.stdout.strip() == "False"

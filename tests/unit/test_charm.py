@@ -1,0 +1,200 @@
+"""The shell, through ops' Harness: what the charm publishes and which status it sets."""
+
+import pytest
+import yaml
+from ops import ActiveStatus, BlockedStatus, WaitingStatus
+from ops.testing import Harness
+
+from charm import PrometheusCharm
+from domain.ports import PodState
+from domain.status import PROPAGATION_SECONDS
+from tests.support.extract import cli_flag, prometheus_yml
+from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
+
+
+@pytest.fixture
+def harness():
+    h = Harness(PrometheusCharm)
+    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
+                                            "username": "", "password": ""})
+    h.begin()
+    h.charm.pods = FakePods()
+    h.charm.clock = FakeClock()
+    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock)
+    yield h
+    h.cleanup()
+
+
+def spec(harness):
+    published = harness.get_pod_spec()
+    assert published is not None, "no pod spec was set"
+    return published[0]
+
+
+def test_leader_publishes_the_scrape_interval(harness):
+    harness.set_leader(True)
+
+    harness.update_config({"scrape-interval": "30s"})
+
+    assert prometheus_yml(spec(harness))["global"]["scrape_interval"] == "30s"
+
+
+def test_non_leader_publishes_nothing_and_reports_its_own_pod(harness):
+    harness.set_leader(False)
+    harness.charm.pods = FakePods([ready_pod(state=PodState.STARTING)])
+
+    harness.update_config({"log-level": "debug"})
+
+    assert harness.get_pod_spec() is None
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+    assert "to be ready" in harness.charm.unit.status.message
+
+
+def test_invalid_option_blocks_and_keeps_the_last_good_spec(harness):
+    harness.set_leader(True)
+    harness.update_config({"log-level": "debug"})
+    good = spec(harness)
+
+    harness.update_config({"log-level": "loud", "scrape-interval": "soon"})
+
+    assert spec(harness) == good
+    status = harness.charm.unit.status
+    assert isinstance(status, BlockedStatus)
+    assert "log-level" in status.message and "scrape-interval" in status.message
+
+
+def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
+    harness.set_leader(True)
+    harness.update_config({"log-level": "loud"})
+
+    harness.update_config({"log-level": "warn"})
+
+    assert cli_flag(spec(harness), "--log.level") == "warn"
+    assert harness.charm.unit.status == ActiveStatus("")
+
+
+def test_missing_image_resource_blocks_naming_it():
+    h = Harness(PrometheusCharm)
+    h.begin()
+    h.charm.pods = FakePods()
+    h.set_leader(True)
+
+    h.update_config({"log-level": "info"})
+
+    assert isinstance(h.charm.unit.status, BlockedStatus)
+    assert h.charm.unit.status.message.startswith("prometheus-image: resource missing")
+    h.cleanup()
+
+
+def test_unreachable_kubernetes_api_means_waiting(harness):
+    harness.set_leader(True)
+    harness.charm.pods = FakePods(unavailable=True)
+
+    harness.update_config({"log-level": "info"})
+
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+    assert "kubernetes api" in harness.charm.unit.status.message
+    assert harness.get_pod_spec() is not None
+
+
+def test_changed_config_is_reloaded_once_it_can_have_reached_the_pod(harness):
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    harness.update_config({"scrape-interval": "30s"})
+    assert server.reloads == 0
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    assert server.reloads == 1
+    assert harness.charm.unit.status == ActiveStatus("")
+
+
+def test_current_prometheus_is_not_reloaded_again(harness):
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    harness.update_config({"scrape-interval": "30s"})
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    harness.charm.clock.advance(300)
+    harness.charm.on.update_status.emit()
+
+    assert server.reloads == 1
+
+
+def test_options_that_only_change_flags_need_no_reload(harness):
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    harness.update_config({"scrape-interval": "30s"})
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    harness.update_config({"log-level": "debug"})
+    harness.charm.clock.advance(600)
+    harness.charm.on.update_status.emit()
+
+    assert server.reloads == 1
+
+
+def test_prometheus_refusing_the_config_blocks_naming_the_pod(harness):
+    harness.set_leader(True)
+    harness.charm.prometheus_api.server().rejects_with = "bad rule"
+    harness.update_config({"scrape-interval": "30s"})
+
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    assert isinstance(harness.charm.unit.status, BlockedStatus)
+    assert harness.charm.unit.status.message.startswith("prometheus-0: prometheus refused to reload")
+
+
+def test_unreachable_prometheus_keeps_the_reload_pending(harness):
+    harness.set_leader(True)
+    harness.charm.prometheus_api.server().unreachable = True
+    harness.update_config({"scrape-interval": "30s"})
+
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+
+
+def test_every_ready_pod_is_reloaded(harness):
+    harness.set_leader(True)
+    harness.charm.pods = FakePods([ready_pod("prometheus-0", "prometheus/0", address="10.1.0.5"),
+                                   ready_pod("prometheus-1", "prometheus/1", address="10.1.0.6")])
+    harness.update_config({"scrape-interval": "30s"})
+
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    fleet = harness.charm.prometheus_api
+    assert [fleet.server(a).reloads for a in ("10.1.0.5", "10.1.0.6")] == [1, 1]
+
+
+def test_workload_version_comes_from_the_image_tag(harness):
+    harness.set_leader(True)
+
+    harness.update_config({"log-level": "info"})
+
+    assert harness.get_workload_version() == "2.53.0"
+
+
+def test_k8s_resources_go_beside_the_spec(harness):
+    harness.set_leader(True)
+
+    harness.update_config({"enforce-pod-restart": True})
+
+    k8s = harness.get_pod_spec()[1]
+    assert "prometheus.charm.juju.is/config-hash" in k8s["kubernetesResources"]["pod"]["annotations"]
+    yaml.safe_dump(k8s)  # plain data, as pod-spec-set needs
+
+
+def test_relation_events_reconcile(harness):
+    harness.set_leader(True)
+
+    harness.add_relation("metrics-endpoint", "api")
+
+    assert harness.get_pod_spec() is not None
