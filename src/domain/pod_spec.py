@@ -49,11 +49,14 @@ class ConfigFiles:
 
 
 def web_config_yml() -> str:
-    """Prometheus' --web.config.file: serve HTTPS with the certificate from the TLS Secret."""
+    """Prometheus' --web.config.file: serve HTTPS with the certificate from the TLS Secret.
+
+    Paths are relative to this file's directory (CONFIG_DIR), which sits beside TLS_DIR.
+    """
     return (
         "tls_server_config:\n"
-        f"  cert_file: {TLS_DIR}/tls.crt\n"
-        f"  key_file: {TLS_DIR}/tls.key\n"
+        "  cert_file: ../tls/tls.crt\n"
+        "  key_file: ../tls/tls.key\n"
     )
 
 

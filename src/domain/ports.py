@@ -33,6 +33,7 @@ class RuntimeInfo:
 
     reload_success: bool
     last_config_time: float  # seconds since the epoch, of the last successful (re)load
+    start_time: float = 0.0  # seconds since the epoch, when this Prometheus process started
 
 
 class PodReadiness(Protocol):

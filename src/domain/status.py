@@ -4,7 +4,9 @@ Reloading: a changed prometheus.yml reaches the pod only after the hook that pub
 ends and kubelet syncs the ConfigMap volume (about a minute; ``PROPAGATION_SECONDS``
 leaves a margin). A Prometheus whose last successful (re)load is older than that has not
 seen the change: the leader asks it to reload on a later hook (``update-status`` at the
-latest), never by waiting inside a hook.
+latest), never by waiting inside a hook. A Prometheus started well after the publication
+(``APPLY_SECONDS``: Juju applies the spec once the publishing hook ends) read the new files
+at start-up and needs no reload.
 """
 
 import enum
@@ -14,6 +16,7 @@ from domain.errors import StatusKind, UnitStatus
 from domain.ports import Pod, PodState, RuntimeInfo
 
 PROPAGATION_SECONDS = 90.0
+APPLY_SECONDS = 30.0
 
 
 class ReloadDecision(enum.Enum):
@@ -24,7 +27,8 @@ class ReloadDecision(enum.Enum):
 
 def decide_reload(published_at: float, now: float, info: RuntimeInfo) -> ReloadDecision:
     due = published_at + PROPAGATION_SECONDS
-    if info.reload_success and info.last_config_time >= due:
+    started_after = info.start_time >= published_at + APPLY_SECONDS
+    if info.reload_success and (info.last_config_time >= due or started_after):
         return ReloadDecision.CURRENT
     if now < due:
         return ReloadDecision.TOO_EARLY

@@ -29,6 +29,7 @@ class FakePrometheus:
 
     def __init__(self, clock: "FakeClock", loaded_at: float = 0.0) -> None:
         self.clock = clock
+        self.start_time = loaded_at
         self.last_config_time = loaded_at
         self.reload_success = True
         self.reloads = 0
@@ -46,7 +47,7 @@ class FakePrometheus:
 
     def runtime_info(self) -> RuntimeInfo:
         self._check()
-        return RuntimeInfo(self.reload_success, self.last_config_time)
+        return RuntimeInfo(self.reload_success, self.last_config_time, self.start_time)
 
     def running_config(self) -> str:
         self._check()

@@ -68,6 +68,8 @@ def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
     harness.update_config({"log-level": "loud"})
 
     harness.update_config({"log-level": "warn"})
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
 
     assert cli_flag(spec(harness), "--log.level") == "warn"
     assert harness.charm.unit.status == ActiveStatus("")
@@ -172,6 +174,19 @@ def test_every_ready_pod_is_reloaded(harness):
 
     fleet = harness.charm.prometheus_api
     assert [fleet.server(a).reloads for a in ("10.1.0.5", "10.1.0.6")] == [1, 1]
+
+
+def test_pod_started_after_the_publication_needs_no_reload(harness):
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    harness.update_config({"scrape-interval": "30s"})
+    server.start_time = server.last_config_time = harness.charm.clock.now + 60
+
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 60)
+    harness.charm.on.update_status.emit()
+
+    assert server.reloads == 0
+    assert harness.charm.unit.status == ActiveStatus("")
 
 
 def test_workload_version_comes_from_the_image_tag(harness):

@@ -22,6 +22,18 @@ def test_reload_is_asked_only_once_the_files_can_have_arrived(loaded_at, success
     assert decide_reload(PUBLISHED, now, RuntimeInfo(success, loaded_at)) is decision
 
 
+def test_prometheus_started_after_the_publication_was_applied_is_current():
+    info = RuntimeInfo(True, PUBLISHED + 40, start_time=PUBLISHED + 40)
+
+    assert decide_reload(PUBLISHED, PUBLISHED + 45, info) is ReloadDecision.CURRENT
+
+
+def test_prometheus_started_while_the_publication_was_applied_is_reloaded_later():
+    info = RuntimeInfo(True, PUBLISHED + 5, start_time=PUBLISHED + 5)
+
+    assert decide_reload(PUBLISHED, PUBLISHED + 300, info) is ReloadDecision.RELOAD
+
+
 def test_pod_is_found_by_unit_annotation():
     pods = [pod("prometheus-1", "prometheus/0"), pod("prometheus-0", "prometheus/1")]
 
