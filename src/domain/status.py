@@ -28,7 +28,9 @@ class ReloadDecision(enum.Enum):
 def decide_reload(published_at: float, now: float, info: RuntimeInfo) -> ReloadDecision:
     due = published_at + PROPAGATION_SECONDS
     started_after = info.start_time >= published_at + APPLY_SECONDS
-    if info.reload_success and (info.last_config_time >= due or started_after):
+    # Prometheus reports lastConfigTime in whole seconds: a reload in the second `due`
+    # falls in must count, or it would be repeated on the next hook.
+    if info.reload_success and (info.last_config_time >= int(due) or started_after):
         return ReloadDecision.CURRENT
     if now < due:
         return ReloadDecision.TOO_EARLY

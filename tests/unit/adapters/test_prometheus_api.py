@@ -28,10 +28,10 @@ class StubPrometheus:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._answer("GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._answer("POST")
 
             def _answer(self, method: str) -> None:
@@ -54,7 +54,9 @@ class StubPrometheus:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
             scheme = "https"
         self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def answer(
@@ -119,7 +121,7 @@ def test_a_reload_answered_with_an_error_is_not_tried_again(stub: StubPrometheus
 def test_a_reload_answered_with_an_empty_error_names_the_status(stub: StubPrometheus) -> None:
     stub.answer("POST", "/-/reload", 403)
 
-    with pytest.raises(WorkloadRejected, match="^prometheus refused to reload: http 403$"):
+    with pytest.raises(WorkloadRejected, match=r"^prometheus refused to reload: http 403$"):
         client(stub.url).reload()
 
 
@@ -169,17 +171,19 @@ def test_an_answer_that_is_not_json_is_unavailable(stub: StubPrometheus) -> None
     ],
     ids=["success-not-bool", "no-time", "time-not-rfc3339"],
 )
-def test_runtime_info_without_usable_fields_is_unavailable(stub: StubPrometheus, data: Any) -> None:
+def test_runtime_info_without_usable_fields_is_unavailable(
+    stub: StubPrometheus, data: Any
+) -> None:
     stub.answer_data("/api/v1/status/runtimeinfo", data)
 
-    with pytest.raises(WorkloadUnavailable, match="malformed answer from /api/v1/status/runtimeinfo"):
+    with pytest.raises(WorkloadUnavailable, match=r"malformed answer from .*/runtimeinfo: "):
         client(stub.url).runtime_info()
 
 
 def test_json_without_a_data_object_is_unavailable(stub: StubPrometheus) -> None:
     stub.answer("GET", "/api/v1/status/buildinfo", body=b'{"status": "success"}')
 
-    with pytest.raises(WorkloadUnavailable, match="malformed answer from /api/v1/status/buildinfo"):
+    with pytest.raises(WorkloadUnavailable, match=r"malformed answer from .*/buildinfo: no data"):
         client(stub.url).version()
 
 
@@ -208,6 +212,20 @@ def test_a_server_slower_than_the_timeout_is_unavailable_without_retrying(
 
     assert str(caught.value) == f"prometheus api at {stub.url}: timed out after 0.2s"
     assert time.monotonic() - started < 0.9
+    assert len(stub.seen) == 1
+
+
+def test_a_proxy_in_the_environment_is_not_used(
+    stub: StubPrometheus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # discard port: nothing listens
+    stub.answer_data("/api/v1/status/buildinfo", {"version": "2.42.0"})
+
+    version = client(stub.url).version()
+
+    assert version == "2.42.0"
 
 
 def test_a_refused_connection_is_unavailable() -> None:
@@ -238,7 +256,7 @@ def test_a_connection_closed_without_an_answer_is_tried_three_times() -> None:
         thread.start()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
 
-        with pytest.raises(WorkloadUnavailable, match="connection closed without an answer$"):
+        with pytest.raises(WorkloadUnavailable, match=r"connection closed without an answer$"):
             client(url).reload()
         thread.join(timeout=5)
 
@@ -293,7 +311,8 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Path]:
     for ca in ("ca", "other-ca"):
         run("req", "-x509", *ec, "-keyout", f"{ca}.key", "-out", f"{ca}.pem", "-days", "2",
             "-subj", f"/CN=test {ca}")
-    run("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=prometheus.invalid")
+    run("req", *ec, "-keyout", "server.key", "-out", "server.csr",
+        "-subj", "/CN=prometheus.invalid")
     (out / "san.ext").write_text("subjectAltName=DNS:prometheus.invalid\n")
     run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext")
@@ -320,18 +339,30 @@ def test_https_is_trusted_through_the_given_ca_whatever_the_host_name(
     assert api.version() == "2.42.0"
 
 
+def test_https_is_trusted_through_the_servers_own_certificate(
+    tls_stub: StubPrometheus, certificates: Dict[str, Path]
+) -> None:
+    api = client(tls_stub.url, ca_pem=certificates["server"].read_text())
+
+    assert api.version() == "2.42.0"
+
+
 def test_https_signed_by_another_ca_is_unavailable_without_retrying(
     tls_stub: StubPrometheus, certificates: Dict[str, Path]
 ) -> None:
     api = client(tls_stub.url, ca_pem=certificates["other-ca"].read_text())
 
-    with pytest.raises(WorkloadUnavailable, match="tls certificate not trusted"):
+    with pytest.raises(WorkloadUnavailable, match=r"tls certificate not trusted"):
         api.version()
 
     assert tls_stub.seen == []
 
 
 def test_a_ca_that_is_not_pem_is_refused_at_construction() -> None:
-    with pytest.raises(ValueError, match="not a PEM CA certificate"):
+    with pytest.raises(ValueError, match=r"not a PEM CA certificate"):
         PrometheusHttpApi("https://10.1.2.3:9090", ca_pem="not a certificate")
 
+
+def test_a_url_that_is_not_http_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match=r"must be http or https"):
+        PrometheusHttpApi("file:///etc/passwd")

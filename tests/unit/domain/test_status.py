@@ -22,6 +22,12 @@ def test_reload_is_asked_only_once_the_files_can_have_arrived(loaded_at, success
     assert decide_reload(PUBLISHED, now, RuntimeInfo(success, loaded_at)) is decision
 
 
+def test_reload_within_the_second_it_became_due_counts_despite_whole_second_timestamps():
+    due = PUBLISHED + PROPAGATION_SECONDS + 0.7
+
+    assert decide_reload(due - PROPAGATION_SECONDS, due, RuntimeInfo(True, int(due))) is ReloadDecision.CURRENT
+
+
 def test_prometheus_started_after_the_publication_was_applied_is_current():
     info = RuntimeInfo(True, PUBLISHED + 40, start_time=PUBLISHED + 40)
 
