@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
 for _deps in (_CHARM_DIR / "venv", _CHARM_DIR / "lib"):  # lib/ ends up first
@@ -28,12 +28,21 @@ from domain.errors import DomainError, StatusKind, UnitStatus, WorkloadRejected,
 from domain.image import format_version  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
 from domain.prometheus_config import route_prefix  # noqa: E402
-from domain.status import ReloadDecision, decide_reload, decide_status, pod_for_unit  # noqa: E402
+from domain.status import (  # noqa: E402
+    PROPAGATION_SECONDS,
+    ReloadDecision,
+    decide_reload,
+    decide_status,
+    pod_for_unit,
+)
 from domain.workload import WorkloadPlan, plan_workload  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
 NAMESPACE_FILE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+# Lets tests that run the charm as a process shorten the ConfigMap propagation wait. Juju
+# builds hook environments from scratch, so this never reaches a deployed charm.
+PROPAGATION_ENV = "PROMETHEUS_CHARM_PROPAGATION_SECONDS"
 _STATUSES = {
     StatusKind.ACTIVE: ops.ActiveStatus,
     StatusKind.WAITING: ops.WaitingStatus,
@@ -71,6 +80,7 @@ class PrometheusCharm(ops.CharmBase):
         self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name))
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
         self.clock: Callable[[], float] = time.time
+        self.propagation = float(os.environ.get(PROPAGATION_ENV, PROPAGATION_SECONDS))
         hook = os.environ.get("JUJU_DISPATCH_PATH", "").rpartition("/")[2]
         self._debug_port = debug_port_for(dict(self.config), hook)
 
@@ -126,11 +136,12 @@ class PrometheusCharm(ops.CharmBase):
                 continue  # it loads the current files when it starts
             api = self.prometheus_api(pod, config)
             try:
-                decision = decide_reload(self._stored.published_at, now, api.runtime_info())
+                published_at = float(self._stored.published_at)
+                decision = decide_reload(published_at, now, api.runtime_info(), self.propagation)
                 if decision is ReloadDecision.RELOAD:
                     logger.info("asking %s to reload its configuration", pod.name)
                     api.reload()
-                    decision = decide_reload(self._stored.published_at, now, api.runtime_info())
+                    decision = decide_reload(published_at, now, api.runtime_info(), self.propagation)
             except WorkloadRejected as err:
                 raise WorkloadRejected(f"{pod.name}: {err}") from err
             except WorkloadUnavailable as err:

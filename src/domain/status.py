@@ -25,8 +25,9 @@ class ReloadDecision(enum.Enum):
     RELOAD = "reload"  # ask it to reload now
 
 
-def decide_reload(published_at: float, now: float, info: RuntimeInfo) -> ReloadDecision:
-    due = published_at + PROPAGATION_SECONDS
+def decide_reload(published_at: float, now: float, info: RuntimeInfo,
+                  propagation: float = PROPAGATION_SECONDS) -> ReloadDecision:
+    due = published_at + propagation
     started_after = info.start_time >= published_at + APPLY_SECONDS
     # Prometheus reports lastConfigTime in whole seconds: a reload in the second `due`
     # falls in must count, or it would be repeated on the next hook.
