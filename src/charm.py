@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
 for _deps in (_CHARM_DIR / "venv", _CHARM_DIR / "lib"):  # lib/ ends up first
@@ -136,7 +136,7 @@ class PrometheusCharm(ops.CharmBase):
                 continue  # it loads the current files when it starts
             api = self.prometheus_api(pod, config)
             try:
-                published_at = float(self._stored.published_at)
+                published_at = cast(float, self._stored.published_at)
                 decision = decide_reload(published_at, now, api.runtime_info(), self.propagation)
                 if decision is ReloadDecision.RELOAD:
                     logger.info("asking %s to reload its configuration", pod.name)

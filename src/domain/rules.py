@@ -729,12 +729,14 @@ def _check_pipeline(tokens: List[Token], frames: List[_Frame], what: str, declar
     if not tokens:
         raise _Invalid(f"{what} is missing a value")
     command: List[Token] = []
-    depth = 0
-    for token in tokens + [("|", "|", False)]:
+    depth, stage = 0, 1
+    for token in [*tokens, ("|", "|", False)]:
         depth += {"(": 1, ")": -1}.get(token[0], 0)
         if token[0] == "|" and depth == 0:
             _check_command(command, frames)
-            command = []
+            if stage > 1 and (command[0][0] in ("string", "char", "number", "literal") or command[0][1] == "."):
+                raise _Invalid(f"'{_show(command[0][1])}' after '|' is a value; a function must follow '|'")
+            command, stage = [], stage + 1
         else:
             command.append(token)
 
