@@ -153,7 +153,7 @@ def test_tls_serves_https_with_the_configured_certificate(run_pod):
     assert pod.url.startswith("https://")
     assert pod.api("/api/v1/status/buildinfo")["version"]
     with pytest.raises((urllib.error.URLError, ConnectionError, ssl.SSLError)):
-        urllib.request.urlopen(f"http://127.0.0.1:{pod.port}/-/ready", timeout=3)  # noqa: S310
+        urllib.request.urlopen(f"http://127.0.0.1:{pod.port}/-/ready", timeout=3)
     pod.wait_for("the https self-scrape", lambda: [
         t for t in pod.api("/api/v1/targets")["activeTargets"] if t["health"] == "up"])
 

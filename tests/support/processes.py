@@ -16,18 +16,19 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 def http_get(url: str, timeout: float = 5.0) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
         return bytes(resp.read())
 
 def http_post(url: str, timeout: float = 10.0) -> bytes:
     req = urllib.request.Request(url, data=b"", method="POST")
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         return bytes(resp.read())
 
 class ManagedProcess:
@@ -36,7 +37,7 @@ class ManagedProcess:
     def __init__(self, argv: Sequence[str], log_path: Path, cwd: Optional[Path] = None) -> None:
         self.argv = list(argv)
         self.log_path = log_path
-        self._log = open(log_path, "wb")
+        self._log = open(log_path, "wb")  # noqa: SIM115 (closed by stop())
         self.proc = subprocess.Popen(
             self.argv, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd
         )
