@@ -6,6 +6,7 @@ address becomes 127.0.0.1 and a free port; so does the self-scrape target
 (``localhost:9090`` in the pod). Everything else is passed exactly.
 """
 
+import base64
 import json
 import ssl
 import time
@@ -13,49 +14,104 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from tests.support.processes import ManagedProcess, free_port, prometheus_binary
 
+CONTAINER = "prometheus"
+SELF_TARGET = "localhost:9090"  # prometheus.yml's self-scrape target, in the pod
+NOT_PATHS = frozenset({"--web.route-prefix", "--web.external-url"})  # URL paths, not files
 
-def _container(spec: Dict[str, Any]) -> Dict[str, Any]:
-    return next(c for c in spec["containers"] if c["name"] == "prometheus")
+
+def prometheus_container(spec: Dict[str, Any]) -> Dict[str, Any]:
+    for container in spec.get("containers", []):
+        if container.get("name") == CONTAINER:
+            return dict(container)
+    raise ValueError(f"the pod spec has no container named {CONTAINER!r}")
 
 
-SELF_TARGET = "localhost:9090"
+def under(root: Path, path: str) -> Path:
+    return root / path.lstrip("/")
+
+
+def flag_value(args: Sequence[str], flag: str) -> Optional[str]:
+    for i, arg in enumerate(args):
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
+def local_args(args: Sequence[str], root: Path, port: int) -> List[str]:
+    """The container args with absolute paths under ``root`` and a loopback listen address."""
+    out: List[str] = []
+    previous = ""
+    for arg in args:
+        flag, eq, value = arg.partition("=")
+        if arg.startswith("--") and eq:
+            if flag == "--web.listen-address":
+                value = f"127.0.0.1:{port}"
+            elif value.startswith("/") and flag not in NOT_PATHS:
+                value = str(under(root, value))
+            out.append(f"{flag}{eq}{value}")
+        elif previous == "--web.listen-address":
+            out.append(f"127.0.0.1:{port}")
+        elif arg.startswith("/") and previous.startswith("--") and "=" not in previous \
+                and previous not in NOT_PATHS:
+            out.append(str(under(root, arg)))  # "--flag /path", kingpin accepts it too
+        else:
+            out.append(arg)
+        previous = arg
+    return out
+
+
+def _write(path: Path, content: str, mode: Optional[int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    if mode is not None:
+        path.chmod(mode | 0o200)  # stay writable: tests rewrite files as kubelet would
 
 
 def materialise(spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], root: Path,
-                port: Optional[int] = None) -> None:
-    """Write every file volume and Secret volume of the container under ``root``.
+                port: Optional[int] = None) -> List[Path]:
+    """Write the container's volumes (files, Secrets, ConfigMaps) under ``root``; return the files.
 
-    With ``port``, the self-scrape target of prometheus.yml follows the local listen port.
+    With a ``port`` other than 9090, prometheus.yml's self-scrape target follows it.
     """
-    secrets = {s["name"]: s for s in (k8s_resources or {}).get("kubernetesResources", {}).get("secrets", [])}
-    for volume in _container(spec).get("volumeConfig", []):
-        target = root / volume["mountPath"].lstrip("/")
-        target.mkdir(parents=True, exist_ok=True)
-        for entry in volume.get("files", []):
+    container = prometheus_container(spec)
+    resources = (k8s_resources or {}).get("kubernetesResources") or {}
+    secrets = {s["name"]: s for s in resources.get("secrets") or []}
+    config_maps = spec.get("configMaps") or {}
+    written: List[Path] = []
+    for volume in container.get("volumeConfig") or []:
+        mount = under(root, volume["mountPath"])
+        mount.mkdir(parents=True, exist_ok=True)
+        for entry in volume.get("files") or []:
             content = entry["content"]
-            if port is not None and entry["path"] == "prometheus.yml":
+            if port not in (None, 9090) and entry["path"] == "prometheus.yml":
                 content = content.replace(f"- {SELF_TARGET}\n", f"- 127.0.0.1:{port}\n")
-            (target / entry["path"]).write_text(content)
-        if "secret" in volume:
-            for name, content in secrets[volume["secret"]["name"]].get("stringData", {}).items():
-                (target / name).write_text(content)
-
-
-def local_args(spec: Dict[str, Any], root: Path, port: int) -> List[str]:
-    mapped = []
-    for arg in _container(spec)["args"]:
-        flag, eq, value = arg.partition("=")
-        if flag == "--web.listen-address":
-            value = f"127.0.0.1:{port}"
-        elif value.startswith("/"):
-            value = str(root / value.lstrip("/"))
-            Path(value).parent.mkdir(parents=True, exist_ok=True)
-        mapped.append(f"{flag}{eq}{value}")
-    return mapped
+            _write(mount / entry["path"], content, entry.get("mode"))
+            written.append(mount / entry["path"])
+        for kind in ("secret", "configMap"):
+            source = volume.get(kind)
+            if not source:
+                continue
+            if kind == "secret":
+                if source["name"] not in secrets:
+                    raise ValueError(f"volume {volume['name']}: no secret {source['name']!r} in kubernetesResources")
+                secret = secrets[source["name"]]
+                data = dict(secret.get("stringData") or {})
+                for key, value in (secret.get("data") or {}).items():
+                    data[key] = base64.b64decode(value).decode()
+            else:
+                if source["name"] not in config_maps:
+                    raise ValueError(f"volume {volume['name']}: no configMap {source['name']!r} in the spec")
+                data = dict(config_maps[source["name"]])
+            for item in source.get("files") or [{"key": k, "path": k} for k in data]:
+                _write(mount / item["path"], str(data[item["key"]]), item.get("mode", source.get("defaultMode")))
+                written.append(mount / item["path"])
+    return written
 
 
 class LocalPod:
@@ -66,9 +122,11 @@ class LocalPod:
         self.root = workdir / "root"
         self.port = free_port()
         materialise(spec, k8s_resources, self.root, self.port)
-        (self.root / "prometheus").mkdir(parents=True, exist_ok=True)
-        self.args = local_args(spec, self.root, self.port)
-        probe = _container(spec)["kubernetes"]["readinessProbe"]["httpGet"]
+        container = prometheus_container(spec)
+        under(self.root, flag_value(container["args"], "--storage.tsdb.path") or "/prometheus").mkdir(
+            parents=True, exist_ok=True)
+        self.args = local_args(container["args"], self.root, self.port)
+        probe = container["kubernetes"]["readinessProbe"]["httpGet"]
         scheme = probe.get("scheme", "HTTP").lower()
         self.base = f"{scheme}://127.0.0.1:{self.port}"
         self.prefix = probe["path"][: -len("/-/ready")]

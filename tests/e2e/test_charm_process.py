@@ -1,0 +1,233 @@
+"""The charm as a real process: ./dispatch -> ops.main -> PrometheusCharm, through test doubles
+of Juju's hook tools (tests/support/juju_sim.py), a loopback Kubernetes API and a real Prometheus."""
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.fake_k8s import FakeKubernetesApi, pod_object
+from tests.support.juju_sim import JujuSim
+from tests.support.local_pod import LocalPod, materialise
+from tests.support.processes import free_port
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+IMAGE = "prom/prometheus:v2.53.0"
+PROPAGATION = 1.0
+
+
+@pytest.fixture
+def k8s():
+    api = FakeKubernetesApi()
+    yield api
+    api.stop()
+
+
+def make_sim(tmp_path, k8s=None, **env):
+    # ConfigMap propagation shortened from 90 s to 1 s; the tests deliver files themselves.
+    extra = {"PROMETHEUS_CHARM_PROPAGATION_SECONDS": str(PROPAGATION), **env}
+    if k8s is not None:
+        extra["KUBECONFIG"] = str(k8s.write_kubeconfig(tmp_path / "kubeconfig"))
+    sim = JujuSim(ROOT, tmp_path / "juju", extra_env=extra)
+    sim.attach_image(IMAGE)
+    return sim
+
+
+def deploy(sim, leader=True):
+    sim.set_leader(leader)
+    for hook in ("install", "leader-elected", "config-changed", "start"):
+        result = sim.run_hook(hook)
+        assert result.ok, str(result)
+
+
+def prometheus_yml(sim) -> dict:
+    spec, _ = sim.pod_spec()
+    files = spec["containers"][0]["volumeConfig"][0]["files"]
+    return yaml.safe_load(next(f["content"] for f in files if f["path"] == "prometheus.yml"))
+
+
+def test_deploy_publishes_a_pod_spec_and_waits_for_kubernetes(tmp_path):
+    sim = make_sim(tmp_path)
+
+    deploy(sim)
+
+    assert prometheus_yml(sim)["global"]["scrape_interval"] == "1m"
+    status, message = sim.unit_status()
+    assert status == "waiting" and message.startswith("kubernetes api")
+    assert sim.app_version() == "2.53.0"
+
+
+def test_bad_option_blocks_naming_it_and_keeps_the_published_spec(tmp_path):
+    sim = make_sim(tmp_path)
+    deploy(sim)
+    published = sim.pod_spec_count()
+
+    sim.set_config(**{"scrape-timeout": "2m", "web-page-title": "two\nlines"})
+    result = sim.run_hook("config-changed")
+
+    assert result.ok, str(result)
+    assert sim.pod_spec_count() == published
+    status, message = sim.unit_status()
+    assert status == "blocked"
+    assert "scrape-timeout: '2m' is longer than scrape-interval '1m'" in message
+    assert "web-page-title: must not contain control characters" in message
+
+
+def test_missing_image_blocks_naming_the_resource(tmp_path):
+    sim = JujuSim(ROOT, tmp_path / "juju")
+    sim.set_leader(True)
+
+    result = sim.run_hook("config-changed")
+
+    assert result.ok, str(result)
+    assert sim.pod_spec() is None
+    assert sim.unit_status()[1].startswith("prometheus-image: resource missing")
+
+
+def test_non_leader_sets_no_pod_spec(tmp_path):
+    sim = make_sim(tmp_path)
+
+    deploy(sim, leader=False)
+
+    assert sim.pod_spec() is None
+    assert not sim.calls("pod-spec-set")
+
+
+def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(tmp_path, k8s):
+    sim = make_sim(tmp_path, k8s)
+    sim.set_config(**{"scrape-interval": "30s"})
+    deploy(sim)
+    spec, resources = sim.pod_spec()
+    pod = LocalPod(spec, resources, tmp_path / "pod")
+    try:
+        k8s.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", "127.0.0.1", pod.port)])
+        assert sim.run_hook("update-status").ok
+        assert sim.unit_status() == ("active", "")
+
+        sim.set_config(**{"scrape-interval": "15s", "evaluation-interval": "20s"})
+        assert sim.run_hook("config-changed").ok
+        new_spec, new_resources = sim.pod_spec()
+        assert new_spec["containers"][0]["args"] == spec["containers"][0]["args"]  # no pod roll
+        assert sim.unit_status()[0] == "waiting"  # too early: the file may not be in the pod yet
+        materialise(new_spec, new_resources, pod.root, pod.port)  # what kubelet does for the ConfigMap
+        time.sleep(PROPAGATION + 0.5)
+        result = sim.run_hook("update-status")
+
+        assert result.ok, str(result)
+        running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])
+        assert running["global"]["scrape_interval"] == "15s"
+        assert running["global"]["evaluation_interval"] == "20s"
+        assert sim.unit_status() == ("active", "")
+        assert any("asking prometheus-0 to reload" in line for line in sim.juju_log())
+    finally:
+        pod.stop()
+
+
+def test_rejected_reload_blocks_and_prometheus_keeps_its_config(tmp_path, k8s):
+    sim = make_sim(tmp_path, k8s)
+    deploy(sim)
+    spec, resources = sim.pod_spec()
+    pod = LocalPod(spec, resources, tmp_path / "pod")
+    try:
+        k8s.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", "127.0.0.1", pod.port)])
+        sim.set_config(**{"scrape-interval": "20s"})
+        assert sim.run_hook("config-changed").ok
+        pod.config_path("prometheus.yml").write_text("global: {scrape_interval: often}\n")  # damaged
+        time.sleep(PROPAGATION + 0.5)
+
+        result = sim.run_hook("update-status")
+
+        assert result.ok, str(result)
+        status, message = sim.unit_status()
+        assert status == "blocked" and message.startswith("prometheus-0: prometheus refused to reload")
+        running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])
+        assert running["global"]["scrape_interval"] == "1m"
+    finally:
+        pod.stop()
+
+
+def test_pod_not_ready_is_waited_for_without_blocking_the_hook(tmp_path, k8s):
+    sim = make_sim(tmp_path, k8s)
+    k8s.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", "10.1.0.9", ready=False)])
+
+    started = time.monotonic()
+    deploy(sim)
+
+    assert time.monotonic() - started < 30
+    status, message = sim.unit_status()
+    assert status == "waiting" and "prometheus-0" in message
+
+
+def test_debug_at_stops_the_hook_in_rpdb_until_continued(tmp_path):
+    port = free_port()
+    sim = make_sim(tmp_path)
+    sim.set_leader(True)
+    sim.set_config(**{"debug-at": "config-changed", "debug-port": port})
+    outcome = {}
+    hook = threading.Thread(target=lambda: outcome.setdefault("result", sim.run_hook("config-changed")))
+    hook.start()
+    try:
+        conn = _connect(port, deadline=time.monotonic() + 30)
+        with conn:
+            banner = _read_until(conn, b"(Pdb) ")
+            assert b"charm.py" in banner
+            assert sim.pod_spec() is None  # stopped before publishing
+            conn.sendall(b"continue\n")
+        hook.join(timeout=60)
+    finally:
+        hook.join(timeout=60)
+
+    assert outcome["result"].ok, str(outcome["result"])
+    assert sim.pod_spec() is not None
+
+
+def test_debugger_is_not_started_for_other_hooks(tmp_path):
+    sim = make_sim(tmp_path)
+    sim.set_leader(True)
+    sim.set_config(**{"debug-at": "update-status"})
+
+    result = sim.run_hook("config-changed")
+
+    assert result.ok, str(result)
+    assert sim.pod_spec() is not None
+
+
+def _connect(port, deadline):
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _read_until(conn, marker):
+    data = b""
+    while marker not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_registry_credentials_never_reach_the_logs(tmp_path):
+    sim = make_sim(tmp_path)
+    sim.attach_image("registry.example.com/prom/prometheus:v2.53.0", username="robot",
+                     password="s3cret-registry-token")
+    sim.set_config(**{"log-level": "loud"})  # a blocked hook logs more
+
+    deploy(sim)
+    sim.set_config(**{"log-level": "debug"})
+    result = sim.run_hook("config-changed", JUJU_DEBUG="1")
+
+    assert result.ok, str(result)
+    spec, _ = sim.pod_spec()
+    assert spec["containers"][0]["imageDetails"]["password"] == "s3cret-registry-token"
+    logged = "\n".join(sim.juju_log()) + result.stdout + result.stderr
+    assert "s3cret-registry-token" not in logged
