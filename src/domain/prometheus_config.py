@@ -192,5 +192,6 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
 
 def render_prometheus_yml(config: PrometheusConfig) -> str:
     """Deterministic YAML text: the same config always gives the same bytes."""
-    return str(yaml.safe_dump(_as_document(config), sort_keys=False, default_flow_style=False))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: same text, faster
+    return str(yaml.dump(_as_document(config), Dumper=dumper, sort_keys=False, default_flow_style=False))
 
