@@ -230,7 +230,7 @@ def make_sim(tmp_path: Path) -> Callable[..., JujuSim]:
 @pytest.fixture
 def sim(make_sim: Callable[..., JujuSim]) -> JujuSim:
     s = make_sim()
-    s.attach_image("example/tiny:1.0", username="bot", password="s3cret")  # noqa: S106 (test data)
+    s.attach_image("example/tiny:1.0", username="bot", password="s3cret")
     s.set_leader(True)
     return s
 
