@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.support.juju_sim import HOOKTOOL, TOOL_NAMES, HookTimeout, JujuSim, _load_hooktool
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.tooling]
 
 hooktool = _load_hooktool()
 
