@@ -7,7 +7,6 @@ address becomes 127.0.0.1 and a free port; so does the self-scrape target
 """
 
 import base64
-import json
 import ssl
 import time
 import urllib.error
@@ -16,7 +15,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from tests.support.processes import ManagedProcess, free_port, prometheus_binary
+from tests.support.processes import ManagedProcess, PrometheusClient, free_port, prometheus_binary
 
 CONTAINER = "prometheus"
 SELF_TARGET = "localhost:9090"  # prometheus.yml's self-scrape target, in the pod
@@ -114,7 +113,7 @@ def materialise(spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], r
     return written
 
 
-class LocalPod:
+class LocalPod(PrometheusClient):
     """The container of a pod spec, running as a local process."""
 
     def __init__(self, spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], workdir: Path,
@@ -140,7 +139,7 @@ class LocalPod:
             raise
 
     @property
-    def url(self) -> str:
+    def url(self) -> str:  # type: ignore[override]
         return self.base + self.prefix
 
     @property
@@ -149,21 +148,6 @@ class LocalPod:
 
     def config_path(self, name: str) -> Path:
         return self.root / "etc/prometheus/config" / name
-
-    def get(self, path: str, timeout: float = 5.0) -> bytes:
-        with urllib.request.urlopen(self.url + path, timeout=timeout, context=self.context) as resp:
-            return bytes(resp.read())
-
-    def api(self, path: str) -> Any:
-        body = json.loads(self.get(path))
-        assert body["status"] == "success", body
-        return body["data"]
-
-    def flags(self) -> Dict[str, str]:
-        return dict(self.api("/api/v1/status/flags"))
-
-    def query(self, expr: str) -> Any:
-        return self.api("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
 
     def wait_for(self, what: str, check: Any, timeout: float = 20.0) -> Any:
         """Poll ``check()`` until it returns something truthy (bounded)."""

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -78,7 +79,29 @@ def prometheus_binary() -> str:
         raise RuntimeError("prometheus is not installed: run scripts/setup (apt-get install prometheus)")
     return path
 
-class PrometheusServer:
+class PrometheusClient:
+    """Reads a running Prometheus' HTTP API at ``self.url`` (with ``self.context`` for https)."""
+
+    url: str
+    context: Optional[ssl.SSLContext] = None
+
+    def get(self, path: str, timeout: float = 5.0) -> bytes:
+        with urllib.request.urlopen(self.url + path, timeout=timeout, context=self.context) as resp:
+            return bytes(resp.read())
+
+    def api(self, path: str) -> Any:
+        body = json.loads(self.get(path))
+        assert body["status"] == "success", body
+        return body["data"]
+
+    def flags(self) -> Dict[str, str]:
+        return dict(self.api("/api/v1/status/flags"))
+
+    def query(self, expr: str) -> Any:
+        return self.api("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
+
+
+class PrometheusServer(PrometheusClient):
     """A real ``prometheus`` started with a config file and extra flags."""
 
     def __init__(self, workdir: Path, config_file: Path, extra_args: Sequence[str] = ()) -> None:
@@ -99,17 +122,6 @@ class PrometheusServer:
         except Exception:
             self.process.stop()
             raise
-
-    def api(self, path: str) -> Any:
-        body = json.loads(http_get(f"{self.url}{path}"))
-        assert body["status"] == "success", body
-        return body["data"]
-
-    def flags(self) -> Dict[str, str]:
-        return dict(self.api("/api/v1/status/flags"))
-
-    def query(self, expr: str) -> Any:
-        return self.api("/api/v1/query?" + urllib.parse.urlencode({"query": expr}))
 
     def stop(self) -> None:
         self.process.stop()

@@ -1070,10 +1070,8 @@ def tool_relation_get(state, args, stdin):
     return render(bag, opts)
 
 
-def tool_relation_set(state, args, stdin):
-    opts, pos = parse_args(args, value_flags=("relation", "file"), bool_flags=("app",))
-    store = relations(state)
-    number, rel = find_relation(store, opts.get("relation"))
+def read_settings(opts, pos, stdin, what):
+    """Settings of relation-set/state-set: a YAML or JSON mapping from --file (- is stdin), then key=value."""
     settings = {}
     if opts.get("file"):
         if opts["file"] == "-":
@@ -1081,12 +1079,20 @@ def tool_relation_set(state, args, stdin):
         else:
             with open(opts["file"], encoding="utf-8") as f:
                 text = f.read()
-        settings.update(load_mapping(text, "relation settings"))
+        settings.update(load_mapping(text, what))
     for kv in pos:
         k, eq, v = kv.partition("=")
         if not eq:
             raise ToolError(f'expected "key=value", got "{kv}"', 2)
         settings[k] = v
+    return settings
+
+
+def tool_relation_set(state, args, stdin):
+    opts, pos = parse_args(args, value_flags=("relation", "file"), bool_flags=("app",))
+    store = relations(state)
+    number, rel = find_relation(store, opts.get("relation"))
+    settings = read_settings(opts, pos, stdin, "relation settings")
     member = app_name() if opts.get("app") else unit_name()
     if opts.get("app") and not is_leader(state):
         raise ToolError("cannot write relation settings: this unit is not the leader")
@@ -1270,19 +1276,7 @@ def tool_state_get(state, args, stdin):
 
 def tool_state_set(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("file",))
-    settings = {}
-    if opts.get("file"):
-        if opts["file"] == "-":
-            text = stdin or ""
-        else:
-            with open(opts["file"], encoding="utf-8") as f:
-                text = f.read()
-        settings.update(load_mapping(text, "state"))
-    for kv in pos:
-        k, eq, v = kv.partition("=")
-        if not eq:
-            raise ToolError(f'expected "key=value", got "{kv}"', 2)
-        settings[k] = v
+    settings = read_settings(opts, pos, stdin, "state")
     data = state.read("juju-state.json", {})
     for k, v in settings.items():
         if v is None or v == "":
