@@ -27,12 +27,12 @@ def k8s():
     api.stop()
 
 
-def make_sim(tmp_path, k8s=None, **env):
+def make_sim(tmp_path, k8s=None, juju_version="2.9.44", **env):
     # ConfigMap propagation shortened from 90 s to 1 s; the tests deliver files themselves.
     extra = {"PROMETHEUS_CHARM_PROPAGATION_SECONDS": str(PROPAGATION), **env}
     if k8s is not None:
         extra["KUBECONFIG"] = str(k8s.write_kubeconfig(tmp_path / "kubeconfig"))
-    sim = JujuSim(ROOT, tmp_path / "juju", extra_env=extra)
+    sim = JujuSim(ROOT, tmp_path / "juju", extra_env=extra, juju_version=juju_version)
     sim.attach_image(IMAGE)
     return sim
 
@@ -59,6 +59,18 @@ def test_deploy_publishes_a_pod_spec_and_waits_for_kubernetes(tmp_path):
     status, message = sim.unit_status()
     assert status == "waiting" and message.startswith("kubernetes api")
     assert sim.app_version() == "2.53.0"
+
+
+@pytest.mark.parametrize("juju_version", ["2.9.44", "3.6.1"])
+def test_deploy_and_config_change_work_under_juju_2_9_and_3_6(tmp_path, juju_version):
+    sim = make_sim(tmp_path, juju_version=juju_version)
+    deploy(sim)
+
+    sim.set_config(**{"evaluation-interval": "30s"})
+    result = sim.run_hook("config-changed")
+
+    assert result.ok, str(result)
+    assert prometheus_yml(sim)["global"]["evaluation_interval"] == "30s"
 
 
 def test_bad_option_blocks_naming_it_and_keeps_the_published_spec(tmp_path):
