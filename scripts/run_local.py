@@ -237,6 +237,16 @@ def wait_for_two_scrapes(prom: Prometheus, port: int, process: ManagedProcess,
     raise Failure(f"no self-scrape target was scraped twice within {timeout:.0f}s: {seen}")
 
 
+def wait_for_query(prom: Prometheus, process: ManagedProcess, query: str, timeout: float) -> List[Any]:
+    """The query's result once it has one (a rate needs two samples inside its window), bounded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = list(prom.api("/api/v1/query?" + urllib.parse.urlencode({"query": query}))["result"])
+        if result or time.monotonic() > deadline or process.proc.poll() is not None:
+            return result
+        time.sleep(0.5)
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
@@ -266,7 +276,10 @@ def charm_hooks(opts: argparse.Namespace, work: Path, running: Running) -> JujuS
     with signals_deferred():
         running.k8s_api = FakeKubernetesApi()
     kubeconfig = running.k8s_api.write_kubeconfig(work / "kubeconfig")
-    sim = JujuSim(REPO, work / "juju", extra_env={"KUBECONFIG": str(kubeconfig)})
+    # Locally the files reach Prometheus at once (no kubelet sync), so the charm need not wait
+    # for ConfigMap propagation before asking for a reload.
+    sim = JujuSim(REPO, work / "juju", extra_env={"KUBECONFIG": str(kubeconfig),
+                                                  "PROMETHEUS_CHARM_PROPAGATION_SECONDS": "0"})
     sim.attach_image(opts.image)
     sim.set_leader(True)
     try:
@@ -339,7 +352,7 @@ def run(opts: argparse.Namespace, work: Path) -> int:
         target = wait_for_two_scrapes(prom, port, running.prometheus, timeout)
         say(f"self-scrape: {target['scrapeUrl']} health {target['health']}"
             + (f" ({target['lastError']})" if target.get("lastError") else ""))
-        result = prom.api("/api/v1/query?" + urllib.parse.urlencode({"query": QUERY}))["result"]
+        result = wait_for_query(prom, running.prometheus, QUERY, timeout)
         say(f"query {QUERY}: {json.dumps(result)}")
 
         if opts.keep_running:

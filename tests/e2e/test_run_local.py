@@ -60,6 +60,8 @@ def test_run_local_runs_the_charm_then_prometheus_and_stops_it() -> None:
         assert result.returncode == 0, f"{out}\n{result.stderr}"
         for hook in ("install", "leader-elected", "config-changed", "start", "update-status"):
             assert re.search(rf"^hook {hook}: exit 0; unit status: \w+: ", out, re.MULTILINE), out
+        # update-status saw the running pod and had it load the published files
+        assert re.search(r"^hook update-status: exit 0; unit status: active: $", out, re.MULTILINE), out
         assert re.search(r"^prometheus ready: http://127\.0\.0\.1:\d+/$", out, re.MULTILINE), out
         query = re.search(r"^query rate\(prometheus_tsdb_head_chunks_created_total\[1m\]\): (.*)$", out,
                           re.MULTILINE)
