@@ -47,7 +47,6 @@ _STATUSES = {
     StatusKind.ACTIVE: ops.ActiveStatus,
     StatusKind.WAITING: ops.WaitingStatus,
     StatusKind.BLOCKED: ops.BlockedStatus,
-    StatusKind.MAINTENANCE: ops.MaintenanceStatus,
 }
 
 

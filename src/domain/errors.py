@@ -11,7 +11,6 @@ class StatusKind(enum.Enum):
     ACTIVE = "active"
     WAITING = "waiting"
     BLOCKED = "blocked"
-    MAINTENANCE = "maintenance"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ names no version (``latest``, a digest, a custom build) is taken to be the newes
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from typing import Tuple
 
 from domain.errors import ResourceError
 
@@ -58,7 +58,7 @@ def image_version(image_path: str) -> Version:
     return (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
 
 
-def format_version(version: Optional[Version]) -> str:
-    if version is None or version == NEWEST:
+def format_version(version: Version) -> str:
+    if version == NEWEST:
         return "latest"
     return ".".join(str(part) for part in version)
