@@ -1,0 +1,38 @@
+"""Fixtures every layer shares: the Prometheus generation a real-process test runs against."""
+
+import os
+from typing import List
+
+import pytest
+
+from tests.support.generations import NAMES, Generation, generation as find_generation, victoria_metrics
+
+
+def pytest_report_header() -> List[str]:
+    lines = []
+    for name in NAMES:
+        found = find_generation(name)
+        if found is None:
+            lines.append(f"generation {name}: not installed (run scripts/setup)")
+            continue
+        am = ".".join(map(str, found.alertmanager_version)) if found.alertmanager_version else "none"
+        lines.append(f"generation {name}: {found} ({found.prometheus}), promtool beside it, "
+                     f"alertmanager {am}, image {found.image}")
+    lines.append(f"victoria-metrics: {victoria_metrics() or 'not installed'}")
+    return lines
+
+
+@pytest.fixture(scope="session", params=NAMES, ids=lambda name: f"prom{name}")
+def generation(request: pytest.FixtureRequest) -> Generation:
+    """Each Prometheus generation in turn: its binaries and the image tag of its version.
+
+    Missing binaries skip the test on a developer's machine and fail it in CI, where
+    ``scripts/setup`` has installed both.
+    """
+    found = find_generation(request.param)
+    if found is None:
+        message = f"Prometheus generation {request.param} is not installed: run scripts/setup"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
