@@ -2,7 +2,7 @@
 TOX := .venv/bin/tox
 PY := .venv/bin/python
 
-.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build bench clean
+.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build lock bench clean
 
 setup:
 	./scripts/setup
@@ -45,14 +45,20 @@ coverage-server:
 	echo "coverage report: http://$$(hostname -I 2>/dev/null | cut -d' ' -f1 || echo 127.0.0.1):$$port/"; \
 	cd htmlcov && exec ../$(PY) -m http.server $$port
 
-## A deployable charm directory: runtime wheels for CPython 3.8 installed into lib/.
+## A deployable charm directory: the locked runtime wheels for CPython 3.8 installed into lib/
+## (no bytecode). Run it again at will: it starts from an empty lib/ each time.
 build: setup
 	./scripts/build
+
+## Resolves requirements.in for CPython 3.8 into the lock requirements.txt (uv, in tox).
+lock: setup
+	$(TOX) -e lock
 
 ## Benchmarks (not part of CI); figures go into the README.
 bench: setup
 	$(TOX) -e bench
 
+## Removes what the targets above made; lib/ keeps only its README.
 clean:
 	rm -rf .tox htmlcov .coverage build .pytest_cache .mypy_cache .ruff_cache .hypothesis
-	find lib -mindepth 1 ! -name README.md -exec rm -rf {} +
+	find lib -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
