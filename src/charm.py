@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import Callable, Sequence, cast
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
-for _deps in (_CHARM_DIR / "venv", _CHARM_DIR / "lib"):  # lib/ ends up first
-    if _deps.is_dir() and str(_deps) not in sys.path:
-        sys.path.insert(1, str(_deps))
+if __name__ == "__main__":
+    # Run by ./dispatch: the dependencies shipped with the charm (lib/ from `make build`, venv/
+    # from charmcraft) come before anything else. Imported, as by tests, the importer's own.
+    for _deps in (_CHARM_DIR / "venv", _CHARM_DIR / "lib"):  # lib/ ends up first
+        if _deps.is_dir() and str(_deps) not in sys.path:
+            sys.path.insert(1, str(_deps))
 
 import ops  # noqa: E402
 

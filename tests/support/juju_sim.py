@@ -195,7 +195,13 @@ class JujuSim:
                 shutil.rmtree(dst)
             elif dst.exists() or dst.is_symlink():
                 dst.unlink()
-            if src.is_dir():
+            if name == "lib" and src.is_dir():
+                # lib/ holds `make build`'s CPython 3.8 wheels; the charm here runs on this
+                # interpreter, with its packages, so only the README goes along.
+                dst.mkdir()
+                for kept in src.glob("README*"):
+                    shutil.copy2(kept, dst / kept.name)
+            elif src.is_dir():
                 shutil.copytree(src, dst, symlinks=True, ignore=ignore)
             elif src.exists():
                 shutil.copy2(src, dst)
