@@ -5,6 +5,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -25,6 +26,10 @@ class StubPrometheus:
     def __init__(self, tls: Optional[ssl.SSLContext] = None) -> None:
         self.routes: Dict[Tuple[str, str], Tuple[int, bytes, float]] = {}
         self.seen: List[Tuple[str, str]] = []
+        # Errors while answering (a client that hung up before a delayed answer), kept here
+        # instead of printed by socketserver into the test run's output.
+        self.errors: List[BaseException] = []
+        self.stopping = threading.Event()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,7 +43,7 @@ class StubPrometheus:
                 stub.seen.append((method, self.path))
                 not_found = (404, b"404 page not found\n", 0.0)
                 status, body, delay = stub.routes.get((method, self.path), not_found)
-                time.sleep(delay)
+                stub.stopping.wait(delay)
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -47,8 +52,14 @@ class StubPrometheus:
             def log_message(self, *_args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = False  # server_close() joins every request thread
+            block_on_close = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                stub.errors.append(sys.exc_info()[1] or RuntimeError("unknown error"))
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         scheme = "http"
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
@@ -68,9 +79,12 @@ class StubPrometheus:
         self.answer("GET", path, body=json.dumps({"status": "success", "data": data}).encode())
 
     def stop(self) -> None:
+        """Stops serving, ends delayed answers early, and joins every thread it started."""
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+        assert not self.thread.is_alive(), "the stub server's thread did not stop"
 
 
 @pytest.fixture
@@ -213,6 +227,19 @@ def test_a_server_slower_than_the_timeout_is_unavailable_without_retrying(
     assert str(caught.value) == f"prometheus api at {stub.url}: timed out after 0.2s"
     assert time.monotonic() - started < 0.9
     assert len(stub.seen) == 1
+
+
+def test_a_client_that_hangs_up_before_a_slow_answer_leaves_no_output(
+    stub: StubPrometheus, capfd: pytest.CaptureFixture[str]
+) -> None:
+    stub.answer("GET", "/api/v1/status/buildinfo", body=b"{}", delay=1.0)
+    with pytest.raises(WorkloadUnavailable):
+        client(stub.url, timeout=0.2).version()
+
+    stub.stop()
+
+    assert capfd.readouterr() == ("", "")
+    assert threading.active_count() == 1, threading.enumerate()
 
 
 def test_a_proxy_in_the_environment_is_not_used(
