@@ -4,6 +4,7 @@ import os
 from typing import List
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from tests.support.generations import NAMES, Generation, victoria_metrics
 from tests.support.generations import generation as find_generation
@@ -37,3 +38,17 @@ def generation(request: pytest.FixtureRequest) -> Generation:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+# --- Hypothesis profiles -------------------------------------------------------------------------
+# HYPOTHESIS_PROFILE picks one (tox passes it through); otherwise `ci` where CI is set (CI
+# services set it; .ci/run runs under them), `dev` elsewhere. Property tests leave max_examples to
+# the profile. `ci` keeps the whole CI run within minutes on 2 cores; `mutation` is for
+# tests/mutation/run.py: few examples, the same ones every time, so a mutant's fate is stable.
+settings.register_profile("dev", max_examples=20, deadline=None)
+settings.register_profile("ci", max_examples=400, deadline=None, print_blob=True)
+settings.register_profile(
+    "mutation", max_examples=10, deadline=None, derandomize=True, database=None,
+    phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))

@@ -574,7 +574,7 @@ _GROUP = st.builds(
 RULE_FILES = st.lists(_GROUP, max_size=3, unique_by=lambda group: group.name).map(lambda gs: RuleFile(tuple(gs)))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(rule_file=RULE_FILES)
 def test_rendering_never_loses_or_changes_a_rule(rule_file):
     again = parse_rule_file(render_rule_file(rule_file))
@@ -585,7 +585,7 @@ def test_rendering_never_loses_or_changes_a_rule(rule_file):
 _PIECES = st.text(st.sampled_from(string.printable + "{}[]()$|\"'`\\#.-é\u00a0"), max_size=60)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(expr=_PIECES, template=_PIECES)
 def test_any_expression_or_template_gives_a_value_or_a_one_line_rule_error(expr, template):
     text = alert(expr, annotations={"summary": template})
@@ -596,7 +596,7 @@ def test_any_expression_or_template_gives_a_value_or_a_one_line_rule_error(expr,
         assert "\n" not in str(err)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(text=st.text(st.sampled_from(string.printable + "é-:[]{}&*!|>'\"%@`"), max_size=200))
 def test_any_text_gives_a_value_or_a_one_line_rule_error(text):
     try:
