@@ -2,7 +2,7 @@
 TOX := .venv/bin/tox
 PY := .venv/bin/python
 
-.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build lock bench clean
+.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build lock bench mutate clean
 
 setup:
 	./scripts/setup
@@ -57,6 +57,11 @@ lock: setup
 ## Benchmarks (not part of CI); figures go into the README.
 bench: setup
 	$(TOX) -e bench
+
+## Mutation testing of src/domain against the unit tests (not part of CI), in a copy under
+## build/mutation: see tests/mutation/run.py.
+mutate: setup
+	$(TOX) -e mutate
 
 ## Removes what the targets above made; lib/ keeps only its README.
 clean:
