@@ -1,4 +1,4 @@
-"""The pod spec: flags for every option, files, probes, storage, RBAC, TLS, version quirks."""
+"""The pod spec: flags for every option, files, probes, storage, RBAC, TLS; the k8s resources."""
 
 import json
 from pathlib import Path
@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.errors import ConfigError, ResourceError
-from domain.workload import plan_workload
-from tests.support.builders import make_config, make_facts
+from tests.support.builders import make_plan
 from tests.support.extract import args, cli_flag, config_file, container, prometheus_yml
 from tests.support.tls import CERT_PEM, KEY_PEM
 
@@ -16,7 +14,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def spec_for(image="prom/prometheus:v2.53.0", **options):
-    return plan_workload(make_config(**options), make_facts(image)).spec
+    return make_plan(image, **options).pod_spec
 
 
 @pytest.mark.parametrize("options, flag, value", [
@@ -53,12 +51,6 @@ def test_config_file_and_storage_paths():
     assert cli_flag(spec, "--config.file") == "/etc/prometheus/config/prometheus.yml"
     assert cli_flag(spec, "--storage.tsdb.path") == "/prometheus"
     assert config_file(spec, "prometheus.yml") is not None
-
-
-def test_console_flags_only_for_prometheus_2():
-    assert cli_flag(spec_for("prom/prometheus:v2.53.0"), "--web.console.templates") is not None
-    assert cli_flag(spec_for("prom/prometheus:v3.0.1"), "--web.console.templates") is None
-    assert cli_flag(spec_for("prom/prometheus:latest"), "--web.console.libraries") is None
 
 
 def test_image_details_come_from_the_resource():
@@ -108,55 +100,43 @@ def test_no_service_account_without_monitor_k8s():
 
 
 def test_tls_puts_key_in_a_secret_and_never_in_the_spec():
-    plan = plan_workload(make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM), make_facts())
+    plan = make_plan(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
 
-    assert "PRIVATE KEY" not in json.dumps(plan.spec)
+    assert "PRIVATE KEY" not in json.dumps(plan.pod_spec)
     secret = plan.k8s_resources["kubernetesResources"]["secrets"][0]
     assert secret["stringData"]["tls.key"].startswith("-----BEGIN PRIVATE KEY-----")
-    assert cli_flag(plan.spec, "--web.config.file") == "/etc/prometheus/config/web-config.yml"
-    assert container(plan.spec)["kubernetes"]["readinessProbe"]["httpGet"]["scheme"] == "HTTPS"
-
-
-def test_tls_is_refused_for_images_older_than_2_24():
-    with pytest.raises(ConfigError) as caught:
-        plan_workload(make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM), make_facts("prom/prometheus:v2.18.1"))
-
-    assert caught.value.option == "ssl_cert"
-
-
-def test_images_older_than_2_11_are_refused():
-    with pytest.raises(ResourceError, match="prometheus-image: .* 2.10.0"):
-        plan_workload(make_config(), make_facts("prom/prometheus:v2.10.0"))
+    assert cli_flag(plan.pod_spec, "--web.config.file") == "/etc/prometheus/config/web-config.yml"
+    assert container(plan.pod_spec)["kubernetes"]["readinessProbe"]["httpGet"]["scheme"] == "HTTPS"
 
 
 def test_pods_get_fsgroup_so_nobody_can_write_the_storage():
-    plan = plan_workload(make_config(), make_facts())
+    plan = make_plan()
 
     assert plan.k8s_resources["kubernetesResources"]["pod"]["securityContext"] == {"fsGroup": 65534}
 
 
 def test_enforce_pod_restart_annotates_pods_with_a_content_hash():
-    first = plan_workload(make_config(enforce_pod_restart=True, scrape_interval="1m"), make_facts())
-    second = plan_workload(make_config(enforce_pod_restart=True, scrape_interval="2m"), make_facts())
+    first = make_plan(enforce_pod_restart=True, scrape_interval="1m")
+    second = make_plan(enforce_pod_restart=True, scrape_interval="2m")
 
     a1 = first.k8s_resources["kubernetesResources"]["pod"]["annotations"]
     a2 = second.k8s_resources["kubernetesResources"]["pod"]["annotations"]
     assert a1 != a2
-    assert a1 == plan_workload(make_config(enforce_pod_restart=True, scrape_interval="1m"),
-                               make_facts()).k8s_resources["kubernetesResources"]["pod"]["annotations"]
+    again = make_plan(enforce_pod_restart=True, scrape_interval="1m")
+    assert a1 == again.k8s_resources["kubernetesResources"]["pod"]["annotations"]
 
 
 def test_without_enforce_pod_restart_pods_are_not_annotated():
-    plan = plan_workload(make_config(), make_facts())
+    plan = make_plan()
 
     assert "annotations" not in plan.k8s_resources["kubernetesResources"]["pod"]
 
 
 def test_digest_changes_with_prometheus_yml_only():
-    base = plan_workload(make_config(), make_facts())
+    base = make_plan()
 
-    assert base.digest == plan_workload(make_config(log_level="debug"), make_facts()).digest
-    assert base.digest != plan_workload(make_config(scrape_interval="2m"), make_facts()).digest
+    assert base.digest == make_plan(log_level="debug").digest
+    assert base.digest != make_plan(scrape_interval="2m").digest
 
 
 def test_all_args_are_single_flags():
@@ -165,9 +145,8 @@ def test_all_args_are_single_flags():
 
 
 def test_golden_pod_spec():
-    plan = plan_workload(make_config(monitor_k8s=True, log_level="info", tsdb_retention_size="1GB"),
-                         make_facts("prom/prometheus:v2.53.0"))
+    plan = make_plan("prom/prometheus:v2.53.0", monitor_k8s=True, log_level="info", tsdb_retention_size="1GB")
 
-    text = yaml.safe_dump({"spec": plan.spec, "k8s_resources": plan.k8s_resources}, sort_keys=True)
+    text = yaml.safe_dump({"spec": plan.pod_spec, "k8s_resources": plan.k8s_resources}, sort_keys=True)
 
     assert text == (GOLDEN / "pod-spec.yaml").read_text()
