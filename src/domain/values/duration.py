@@ -1,12 +1,13 @@
-"""Prometheus durations, parsed into comparable values. Pure.
+"""Prometheus durations, parsed into values compared by the length they denote. Pure.
 
 Grammar from Prometheus' ``model.ParseDuration`` (prometheus/common): one or more
 ``<integer><unit>`` terms, units in descending order, each at most once:
-``y w d h m s ms``, e.g. ``1h30m``, ``500ms``, ``0s``. ``y`` is 365 days.
+``y w d h m s ms``, e.g. ``1h30m``, ``500ms``, ``0s``. ``y`` is 365 days. ``1m`` and
+``60s`` are the same duration: they compare equal, as they do in Prometheus.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import InvalidValue
 
@@ -28,10 +29,10 @@ MAX_MILLISECONDS = (2**63 - 1) // 1_000_000
 
 @dataclass(frozen=True, order=True)
 class Duration:
-    """A Prometheus duration, kept as its text and compared by length."""
+    """A Prometheus duration: its length decides equality and order; its text is kept as written."""
 
     milliseconds: int
-    text: str
+    text: str = field(compare=False)
 
     @classmethod
     def parse(cls, raw: str) -> "Duration":

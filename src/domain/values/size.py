@@ -1,11 +1,11 @@
-"""Prometheus byte sizes (``--storage.tsdb.retention.size``), parsed into comparable values. Pure.
+"""Prometheus byte sizes (``--storage.tsdb.retention.size``), compared by the bytes they denote. Pure.
 
 Units from Prometheus' ``units.Base2Bytes`` (alecthomas/units): ``B KB MB GB TB PB EB``,
-each a power of 1024.
+each a power of 1024, so ``1GB`` and ``1024MB`` are the same size.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import InvalidValue
 
@@ -15,10 +15,10 @@ _SIZE_UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4, "PB": 5, "EB": 6}
 
 @dataclass(frozen=True, order=True)
 class ByteSize:
-    """A Prometheus byte size such as ``512MB`` (units are powers of 1024)."""
+    """A byte size such as ``512MB``: its number of bytes decides equality and order."""
 
     bytes: int
-    text: str
+    text: str = field(compare=False)
 
     @classmethod
     def parse(cls, raw: str) -> "ByteSize":

@@ -121,10 +121,15 @@ def test_timeout_is_compared_even_when_another_option_is_bad():
     assert set(caught.value.options) == {"scrape-timeout", "log-level"}
 
 
-def test_timeout_equal_to_interval_is_fine():
-    config = make_config(scrape_interval="10s", scrape_timeout="10000ms")
+@pytest.mark.parametrize("interval, timeout", [("10s", "10000ms"), ("10000ms", "10s"), ("1m", "60s"),
+                                                ("60s", "1m"), ("1h", "60m")])
+def test_timeout_as_long_as_the_interval_is_fine_however_written(interval, timeout):
+    # promtool check config (2.42 and 3.5) accepts each of these pairs; Prometheus refuses
+    # only a timeout greater than the interval.
+    config = make_config(scrape_interval=interval, scrape_timeout=timeout)
 
     assert config.scrape_timeout.milliseconds == config.scrape_interval.milliseconds
+    assert str(config.scrape_timeout) == timeout
 
 
 def test_tls_needs_both_certificate_and_key():
