@@ -13,7 +13,8 @@ OLDEST_SUPPORTED: Version = (2, 11, 0)
 # 2.24.0: --web.config.file (TLS and basic auth on Prometheus' own endpoint).
 TLS_SINCE: Version = (2, 24, 0)
 # 3.0.0: the console templates and their --web.console.* flags are gone; external label
-# values expand $VAR (a literal $ is written $$).
+# values expand $VAR (a literal $ is written $$); scrape configs take
+# fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it.
 PROMETHEUS_3: Version = (3, 0, 0)
 
 
@@ -22,6 +23,10 @@ def has_consoles(version: Version) -> bool:
 
 
 def expands_external_labels(version: Version) -> bool:
+    return version >= PROMETHEUS_3
+
+
+def needs_fallback_scrape_protocol(version: Version) -> bool:
     return version >= PROMETHEUS_3
 
 

@@ -8,7 +8,12 @@ from typing import Any, Dict, List, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.container import PORT, SERVICE_ACCOUNT_DIR
+from domain.prometheus.compatibility import needs_fallback_scrape_protocol
 from domain.values.version import Version
+
+# What Prometheus >= 3.0 assumes when a target answers without a valid Content-Type; without
+# it, such a scrape fails (https://prometheus.io/docs/prometheus/latest/migration/).
+FALLBACK_SCRAPE_PROTOCOL = "PrometheusText0.0.4"
 
 
 @dataclass(frozen=True)
@@ -99,5 +104,10 @@ def _cluster_jobs() -> Tuple[ScrapeJob, ...]:
 
 
 def kubernetes_jobs(version: Version) -> Tuple[ScrapeJob, ...]:
-    """Cluster monitoring (monitor-k8s)."""
-    return _cluster_jobs()
+    """Cluster monitoring (monitor-k8s). These jobs scrape whatever the cluster runs, so on
+    Prometheus >= 3.0 a target that sends no Content-Type is read as the text format."""
+    jobs = _cluster_jobs()
+    if not needs_fallback_scrape_protocol(version):
+        return jobs
+    fallback = (("fallback_scrape_protocol", FALLBACK_SCRAPE_PROTOCOL),)
+    return tuple(ScrapeJob(job.job_name, fallback + job.fields) for job in jobs)
