@@ -37,16 +37,6 @@ def test_external_labels_are_written_when_given():
     assert document["global"]["external_labels"] == {"cluster": "dc1"}
 
 
-def test_dollar_in_external_label_is_escaped_only_for_prometheus_3():
-    config = make_config(external_labels='{"cost": "$5"}')
-
-    v2 = rendered(config, make_facts("prom/prometheus:v2.53.0"))
-    v3 = rendered(config, make_facts("prom/prometheus:v3.1.0"))
-
-    assert v2["global"]["external_labels"] == {"cost": "$5"}
-    assert v3["global"]["external_labels"] == {"cost": "$$5"}
-
-
 def test_prometheus_scrapes_itself():
     self_job = job(rendered(), "prometheus")
 
