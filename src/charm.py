@@ -26,19 +26,14 @@ import ops  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
-from domain.config import CharmConfig, debug_port_for, parse_config  # noqa: E402
-from domain.errors import DomainError, StatusKind, UnitStatus, WorkloadRejected, WorkloadUnavailable  # noqa: E402
-from domain.image import format_version  # noqa: E402
+from domain.config.charm_config import CharmConfig  # noqa: E402
+from domain.config.parse import debug_port_for, parse_config  # noqa: E402
+from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # noqa: E402
+from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
-from domain.prometheus_config import route_prefix  # noqa: E402
-from domain.status import (  # noqa: E402
-    PROPAGATION_SECONDS,
-    ReloadDecision,
-    decide_reload,
-    decide_status,
-    pod_for_unit,
-)
-from domain.workload import WorkloadPlan, plan_workload  # noqa: E402
+from domain.reload import PROPAGATION_SECONDS, ReloadDecision, decide_reload  # noqa: E402
+from domain.status import StatusKind, UnitStatus, decide_status, pod_for_unit, status_for_error  # noqa: E402
+from domain.values.version import format_version  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +51,7 @@ _STATUSES = {
 def prometheus_api_for(pod: Pod, config: CharmConfig) -> PrometheusApi:
     scheme = "https" if config.tls else "http"
     return PrometheusHttpApi(
-        f"{scheme}://{pod.address}:{pod.port}{route_prefix(config)}",
+        f"{scheme}://{pod.address}:{pod.port}{config.route_prefix}",
         ca_pem=config.tls.cert_pem if config.tls else None,
     )
 
@@ -105,25 +100,25 @@ class PrometheusCharm(ops.CharmBase):
 
     def _converge(self) -> UnitStatus:
         try:
-            config = parse_config(dict(self.config))
             facts = self.juju.facts()
-            plan = plan_workload(config, facts)
+            config = parse_config(dict(self.config), facts.image.version)
+            workload = plan(config, facts)
             leader = self.unit.is_leader()
             if leader:
-                self._publish(plan)
+                self._publish(workload)
             self.unit.set_workload_version(format_version(facts.image.version))
             pods = self.pods.pods()
             pending = self._reload(pods, config) if leader else False
             return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
         except DomainError as err:
             logger.info("status: %s", err)
-            return err.as_status()
+            return status_for_error(err)
 
-    def _publish(self, plan: WorkloadPlan) -> None:
-        self.model.pod.set_spec(plan.spec, plan.k8s_resources)
-        if plan.digest != self._stored.published_digest:
-            logger.info("published configuration %s", plan.digest[:12])
-            self._stored.published_digest = plan.digest
+    def _publish(self, workload: Plan) -> None:
+        self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)
+        if workload.digest != self._stored.published_digest:
+            logger.info("published configuration %s", workload.digest[:12])
+            self._stored.published_digest = workload.digest
             self._stored.published_at = self.clock()
 
     def _reload(self, pods: Sequence[Pod], config: CharmConfig) -> bool:

@@ -7,8 +7,8 @@ import yaml
 from ops import Model, ModelError
 
 from domain.errors import ResourceError
-from domain.facts import Facts
-from domain.image import ImageDetails, parse_image_resource
+from domain.facts import Facts, Identity
+from domain.values.image import ImageDetails, parse_image_resource
 
 IMAGE_RESOURCE = "prometheus-image"
 DEPLOY_HINT = "attach it: juju attach-resource prometheus prometheus-image=prom/prometheus:v2.53.0"
@@ -21,7 +21,7 @@ class JujuFacts:
         self._model = model
 
     def facts(self) -> Facts:
-        return Facts(app=self._model.app.name, model=self._model.name, image=self.image())
+        return Facts(image=self.image(), identity=Identity(app=self._model.app.name, model=self._model.name))
 
     def image(self) -> ImageDetails:
         try:

@@ -15,6 +15,7 @@ import time
 from http.client import RemoteDisconnected
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Type
 
+from domain.container import CONTAINER, PORT, PORT_NAME
 from domain.errors import WorkloadUnavailable
 from domain.ports import Pod, PodState
 
@@ -22,9 +23,6 @@ APP_LABEL = "app.kubernetes.io/name"  # Juju >= 2.9 labels workload pods with th
 LEGACY_APP_LABEL = "juju-app"  # older Juju
 UNIT_ANNOTATION = "unit.juju.is/id"
 LEGACY_UNIT_ANNOTATION = "juju.io/unit"
-PROMETHEUS_CONTAINER = "prometheus"
-PROMETHEUS_PORT_NAME = "http"
-DEFAULT_PROMETHEUS_PORT = 9090
 MAX_TRIES = 3
 
 # Container waiting reasons that will not clear up by waiting: the pod needs a fix.
@@ -154,15 +152,15 @@ def _state(status: Any) -> Tuple[PodState, str]:
 
 def _prometheus_port(containers: Sequence[Any]) -> int:
     for container in containers or []:
-        if container.name != PROMETHEUS_CONTAINER:
+        if container.name != CONTAINER:
             continue
         ports = container.ports or []
-        named = [p.container_port for p in ports if p.name == PROMETHEUS_PORT_NAME]
+        named = [p.container_port for p in ports if p.name == PORT_NAME]
         if named:
             return int(named[0])
         if len(ports) == 1:
             return int(ports[0].container_port)
-    return DEFAULT_PROMETHEUS_PORT
+    return PORT
 
 
 def _api_errors() -> Tuple[Type[BaseException], ...]:

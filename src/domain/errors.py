@@ -1,33 +1,20 @@
-"""Domain errors, each knowing the unit status it suggests. Pure: no I/O."""
+"""The errors the core raises on purpose. Pure: no I/O.
 
-import enum
-from dataclasses import dataclass
+Which unit status an error leads to is decided in ``domain.status``; an error only says
+whether it may pass by itself (``transient``).
+"""
+
 from typing import ClassVar, Sequence
 
 
-class StatusKind(enum.Enum):
-    """The kinds of unit status the core can ask the shell for."""
-
-    ACTIVE = "active"
-    WAITING = "waiting"
-    BLOCKED = "blocked"
-
-
-@dataclass(frozen=True)
-class UnitStatus:
-    """A status decided by the core; the shell maps it to an ops status class."""
-
-    kind: StatusKind
-    message: str = ""
+class InvalidValue(ValueError):
+    """A text is not of the expected form; the message says what was expected."""
 
 
 class DomainError(Exception):
     """Base of every error the core raises on purpose."""
 
-    status_kind: ClassVar[StatusKind] = StatusKind.BLOCKED
-
-    def as_status(self) -> UnitStatus:
-        return UnitStatus(self.status_kind, str(self))
+    transient: ClassVar[bool] = False  # True: wait and look again; False: the operator must act
 
 
 class ConfigError(DomainError):
@@ -62,7 +49,7 @@ class ResourceError(DomainError):
 class WorkloadUnavailable(DomainError):
     """Prometheus or the Kubernetes API could not be reached; wait and look again."""
 
-    status_kind = StatusKind.WAITING
+    transient = True
 
 
 class WorkloadRejected(DomainError):

@@ -1,9 +1,21 @@
-"""Facts about the world the core builds from (relations, image, identity). Pure: no I/O."""
+"""Facts about the world the core builds from, one value per source. Pure: no I/O.
+
+The image comes from the OCI resource, the identity from the Juju model, the
+Alertmanagers from relations. Each builder takes only the part it needs.
+"""
 
 from dataclasses import dataclass
 from typing import Tuple
 
-from domain.image import ImageDetails
+from domain.values.image import ImageDetails
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who this charm is in Juju: application and model names."""
+
+    app: str
+    model: str
 
 
 @dataclass(frozen=True)
@@ -24,7 +36,6 @@ class AlertmanagerTarget:
 class Facts:
     """Everything besides the charm options that decides what Prometheus runs."""
 
-    app: str
-    model: str
     image: ImageDetails
+    identity: Identity
     alertmanagers: Tuple[AlertmanagerTarget, ...] = ()

@@ -3,8 +3,9 @@
 import re
 from typing import List, Optional, Tuple
 
-from domain.duration import Duration, InvalidValue
+from domain.errors import InvalidValue
 from domain.tokens import Invalid, at, show, skip_string
+from domain.values.duration import Duration
 
 # Prometheus 2.42's functions that Prometheus 3 keeps (it dropped holt_winters).
 _FUNCTIONS = frozenset({

@@ -44,11 +44,11 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import yaml
 
-from domain.duration import Duration, InvalidValue
-from domain.errors import RuleError
+from domain.errors import InvalidValue, RuleError
 from domain.go_template import check_template
 from domain.promql import check_expr
 from domain.tokens import Invalid, show
+from domain.values.duration import Duration
 
 MAX_RULE_FILE_BYTES = 1024 * 1024
 

@@ -1,41 +1,32 @@
-"""Deciding the unit status and when Prometheus must reload. Pure: no I/O, no clock.
-
-Reloading: a changed prometheus.yml reaches the pod only after the hook that published it
-ends and kubelet syncs the ConfigMap volume (about a minute; ``PROPAGATION_SECONDS``
-leaves a margin). A Prometheus whose last successful (re)load is older than that has not
-seen the change: the leader asks it to reload on a later hook (``update-status`` at the
-latest), never by waiting inside a hook. A Prometheus started well after the publication
-(``APPLY_SECONDS``: Juju applies the spec once the publishing hook ends) read the new files
-at start-up and needs no reload.
-"""
+"""The unit status: decided from the unit's pod, a pending reload, or an error. Pure: no I/O."""
 
 import enum
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from domain.errors import StatusKind, UnitStatus
-from domain.ports import Pod, PodState, RuntimeInfo
-
-PROPAGATION_SECONDS = 90.0
-APPLY_SECONDS = 30.0
+from domain.errors import DomainError
+from domain.ports import Pod, PodState
 
 
-class ReloadDecision(enum.Enum):
-    CURRENT = "current"  # this Prometheus runs the published files
-    TOO_EARLY = "too-early"  # the files may not have reached the pod yet
-    RELOAD = "reload"  # ask it to reload now
+class StatusKind(enum.Enum):
+    """The kinds of unit status the core can ask the shell for."""
+
+    ACTIVE = "active"
+    WAITING = "waiting"
+    BLOCKED = "blocked"
 
 
-def decide_reload(published_at: float, now: float, info: RuntimeInfo,
-                  propagation: float = PROPAGATION_SECONDS) -> ReloadDecision:
-    due = published_at + propagation
-    started_after = info.start_time >= published_at + APPLY_SECONDS
-    # Prometheus reports lastConfigTime in whole seconds: a reload in the second `due`
-    # falls in must count, or it would be repeated on the next hook.
-    if info.reload_success and (info.last_config_time >= int(due) or started_after):
-        return ReloadDecision.CURRENT
-    if now < due:
-        return ReloadDecision.TOO_EARLY
-    return ReloadDecision.RELOAD
+@dataclass(frozen=True)
+class UnitStatus:
+    """A status decided by the core; the shell maps it to an ops status class."""
+
+    kind: StatusKind
+    message: str = ""
+
+
+def status_for_error(error: DomainError) -> UnitStatus:
+    """Waiting for an error that may pass by itself, blocked for one the operator must fix."""
+    return UnitStatus(StatusKind.WAITING if error.transient else StatusKind.BLOCKED, str(error))
 
 
 def pod_for_unit(pods: Sequence[Pod], unit: str) -> Optional[Pod]:

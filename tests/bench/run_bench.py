@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks (`make bench`; not part of CI). Figures go into the README.
 
-1. The pure core: parse_config + plan_workload for the default options and for monitor-k8s
+1. The pure core: parse_config + plan for the default options and for monitor-k8s
    with alert rules, in microseconds (median of many rounds).
 2. A whole hook as Juju runs it (./dispatch -> ops.main, hook-tool doubles): config-changed of
    this charm against the same hook of a do-nothing ops charm with the same metadata, run
@@ -22,8 +22,8 @@ from typing import Callable, List
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from domain.config import parse_config  # noqa: E402
-from domain.workload import plan_workload  # noqa: E402
+from domain.config.parse import parse_config  # noqa: E402
+from domain.plan import plan  # noqa: E402
 from tests.support.builders import make_facts, options  # noqa: E402
 from tests.support.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
 from tests.support.juju_sim import JujuSim  # noqa: E402
@@ -92,10 +92,11 @@ def main() -> None:
     default = options()
     big = options(monitor_k8s=True, alert_rules=RULES)
     facts = make_facts()
+    version = facts.image.version
     print(f"Python {sys.version.split()[0]}")
-    micro("parse_config (defaults)", lambda: parse_config(default))
-    micro("parse_config + plan_workload (defaults)", lambda: plan_workload(parse_config(default), facts))
-    micro("parse_config + plan_workload (monitor-k8s, 50 rules)", lambda: plan_workload(parse_config(big), facts),
+    micro("parse_config (defaults)", lambda: parse_config(default, version))
+    micro("parse_config + plan (defaults)", lambda: plan(parse_config(default, version), facts))
+    micro("parse_config + plan (monitor-k8s, 50 rules)", lambda: plan(parse_config(big, version), facts),
           rounds=300)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

@@ -14,8 +14,7 @@ import pytest
 import yaml
 
 from domain.facts import AlertmanagerTarget
-from domain.workload import plan_workload
-from tests.support.builders import make_config, make_facts
+from tests.support.builders import make_plan
 from tests.support.local_pod import LocalPod, materialise
 from tests.support.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.tls import CERT_PEM, KEY_PEM
@@ -29,9 +28,9 @@ IMAGE = "prom/prometheus:v2.53.0"
 def run_pod(tmp_path):
     pods = []
 
-    def start(facts=None, ca_pem=None, **options):
-        plan = plan_workload(make_config(**options), facts or make_facts(IMAGE))
-        pod = LocalPod(plan.spec, plan.k8s_resources, tmp_path / f"pod{len(pods)}", ca_pem=ca_pem)
+    def start(alertmanagers=(), ca_pem=None, **options):
+        plan = make_plan(IMAGE, alertmanagers=alertmanagers, **options)
+        pod = LocalPod(plan.pod_spec, plan.k8s_resources, tmp_path / f"pod{len(pods)}", ca_pem=ca_pem)
         pods.append(pod)
         return pod
 
@@ -97,7 +96,7 @@ def test_alertmanager_timeout_reaches_the_running_config_and_alerts_flow(run_pod
         wait_until_ready(f"http://127.0.0.1:{am_port}/-/ready", alertmanager)
         # `for` lets discovery (a 5 s tick) find the Alertmanager before the first notification.
         rules = "groups:\n- name: always\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1)\n    for: 8s\n"
-        pod = run_pod(facts=make_facts(IMAGE, alertmanagers=(AlertmanagerTarget("127.0.0.1", am_port),)),
+        pod = run_pod(alertmanagers=(AlertmanagerTarget("127.0.0.1", am_port),),
                       alertmanager_timeout="7s", evaluation_interval="1s", alert_rules=rules)
 
         running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])
@@ -159,10 +158,10 @@ def test_tls_serves_https_with_the_configured_certificate(run_pod):
 
 
 def test_monitor_k8s_jobs_load_in_prometheus_apart_from_discovery(run_pod, tmp_path):
-    plan = plan_workload(make_config(monitor_k8s=True), make_facts(IMAGE))
+    plan = make_plan(IMAGE, monitor_k8s=True)
     # Debian's prometheus is built without Kubernetes discovery: swap only the discovery blocks for
     # static targets, so relabelling, auth and TLS fields are still checked by the real binary.
-    spec = plan.spec
+    spec = plan.pod_spec
     volume = spec["containers"][0]["volumeConfig"][0]
     document = yaml.safe_load(volume["files"][0]["content"])
     for job in document["scrape_configs"]:
@@ -187,7 +186,7 @@ def test_monitor_k8s_jobs_load_in_prometheus_apart_from_discovery(run_pod, tmp_p
     {"alert_rules": "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n    for: 5m\n"},
 ])
 def test_promtool_accepts_every_rendered_config(tmp_path, options):
-    plan = plan_workload(make_config(**options), make_facts(IMAGE))
+    plan = make_plan(IMAGE, **options)
     config_dir = tmp_path / "etc/prometheus/config"
     config_dir.mkdir(parents=True)
     for name, content in plan.files.files:
@@ -200,8 +199,8 @@ def test_promtool_accepts_every_rendered_config(tmp_path, options):
 
 
 def test_promtool_accepts_the_web_config(tmp_path):
-    plan = plan_workload(make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM), make_facts(IMAGE))
-    materialise(plan.spec, plan.k8s_resources, tmp_path)
+    plan = make_plan(IMAGE, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+    materialise(plan.pod_spec, plan.k8s_resources, tmp_path)
 
     result = subprocess.run(["promtool", "check", "web-config",
                              str(tmp_path / "etc/prometheus/config/web-config.yml")],

@@ -1,16 +1,21 @@
-"""Test builders: charm options as Juju hands them over, and facts about the world."""
+"""Test builders: charm options as Juju hands them over, facts about the world, and the plan."""
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 import yaml
 
-from domain.config import CharmConfig, parse_config
-from domain.facts import Facts
-from domain.image import ImageDetails
+from domain.config.charm_config import CharmConfig
+from domain.config.parse import parse_config
+from domain.facts import AlertmanagerTarget, Facts, Identity
+from domain.plan import Plan, plan
+from domain.values.image import ImageDetails
+from domain.values.version import Version, image_version
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_YAML = yaml.safe_load((ROOT / "config.yaml").read_text())
+IMAGE = "prom/prometheus:v2.53.0"
+VERSION = image_version(IMAGE)
 
 
 def default_options() -> Dict[str, Any]:
@@ -28,11 +33,16 @@ def options(**overrides: Any) -> Dict[str, Any]:
     return raw
 
 
-def make_config(**overrides: Any) -> CharmConfig:
-    return parse_config(options(**overrides))
+def make_config(version: Version = VERSION, **overrides: Any) -> CharmConfig:
+    return parse_config(options(**overrides), version)
 
 
-def make_facts(image: str = "prom/prometheus:v2.53.0", **overrides: Any) -> Facts:
-    values: Dict[str, Any] = {"app": "prometheus", "model": "lma", "image": ImageDetails(image)}
-    values.update(overrides)
-    return Facts(**values)
+def make_facts(image: str = IMAGE, app: str = "prometheus", model: str = "lma",
+               alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> Facts:
+    return Facts(image=ImageDetails(image), identity=Identity(app, model), alertmanagers=alertmanagers)
+
+
+def make_plan(image: str = IMAGE, alertmanagers: Tuple[AlertmanagerTarget, ...] = (), **overrides: Any) -> Plan:
+    """The plan for options (snake_case overrides) checked against the image's version."""
+    facts = make_facts(image, alertmanagers=alertmanagers)
+    return plan(make_config(facts.image.version, **overrides), facts)

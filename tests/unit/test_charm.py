@@ -7,7 +7,7 @@ from ops.testing import Harness
 
 from charm import PrometheusCharm
 from domain.ports import PodState
-from domain.status import PROPAGATION_SECONDS
+from domain.reload import PROPAGATION_SECONDS
 from tests.support.extract import cli_flag, prometheus_yml
 from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
 

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.duration import Duration
 from domain.errors import RuleError
 from domain.rules import MAX_RULE_FILE_BYTES, Rule, RuleFile, RuleGroup, parse_rule_file, render_rule_file
+from domain.values.duration import Duration
 
 PROMETHEUS = "prometheus"  # promtool 2.42 refuses it too
 POLICY = "policy"  # promtool 2.42 accepts it; refused here on purpose (stricter, or gone in Prometheus 3)

@@ -1,12 +1,15 @@
-"""Prometheus durations and sizes, parsed into comparable values. Pure: no I/O.
+"""Prometheus durations, parsed into values compared by the length they denote. Pure.
 
 Grammar from Prometheus' ``model.ParseDuration`` (prometheus/common): one or more
 ``<integer><unit>`` terms, units in descending order, each at most once:
-``y w d h m s ms``, e.g. ``1h30m``, ``500ms``, ``0s``. ``y`` is 365 days.
+``y w d h m s ms``, e.g. ``1h30m``, ``500ms``, ``0s``. ``y`` is 365 days. ``1m`` and
+``60s`` are the same duration: they compare equal, as they do in Prometheus.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from domain.errors import InvalidValue
 
 _UNIT_MS = (
     ("y", 365 * 24 * 3600 * 1000),
@@ -20,22 +23,16 @@ _UNIT_MS = (
 _DURATION = re.compile(
     r"(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?"
 )
-_SIZE = re.compile(r"(\d+)(B|KB|MB|GB|TB|PB|EB)")
-_SIZE_UNITS = {"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4, "PB": 5, "EB": 6}
 # Prometheus keeps durations in int64 nanoseconds.
-_MAX_MS = (2**63 - 1) // 1_000_000
-
-
-class InvalidValue(ValueError):
-    """The text is not of the expected form; the message says what was expected."""
+MAX_MILLISECONDS = (2**63 - 1) // 1_000_000
 
 
 @dataclass(frozen=True, order=True)
 class Duration:
-    """A Prometheus duration, kept as its text and compared by length."""
+    """A Prometheus duration: its length decides equality and order; its text is kept as written."""
 
     milliseconds: int
-    text: str
+    text: str = field(compare=False)
 
     @classmethod
     def parse(cls, raw: str) -> "Duration":
@@ -49,29 +46,9 @@ class Duration:
             for amount, (_, unit_ms) in zip(match.groups(), _UNIT_MS)
             if amount is not None
         )
-        if total > _MAX_MS:
+        if total > MAX_MILLISECONDS:
             raise InvalidValue(f"'{raw}' is longer than Prometheus can represent")
         return cls(total, raw)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True, order=True)
-class ByteSize:
-    """A Prometheus byte size such as ``512MB`` (units are powers of 1024)."""
-
-    bytes: int
-    text: str
-
-    @classmethod
-    def parse(cls, raw: str) -> "ByteSize":
-        match = _SIZE.fullmatch(raw)
-        if match is None:
-            raise InvalidValue(
-                f"'{raw}' is not a size such as 512MB or 100GB (units B, KB, MB, GB, TB, PB, EB)"
-            )
-        return cls(int(match.group(1)) * 1024 ** _SIZE_UNITS[match.group(2)], raw)
 
     def __str__(self) -> str:
         return self.text

@@ -4,10 +4,12 @@ import base64
 
 import pytest
 
-from domain.config import debug_port_for, parse_config
-from domain.duration import ByteSize, Duration
+from domain.config.parse import debug_port_for, parse_config
 from domain.errors import ConfigErrors
-from tests.support.builders import make_config, options
+from domain.values.duration import Duration
+from domain.values.size import ByteSize
+from domain.values.url import ExternalUrl
+from tests.support.builders import VERSION, make_config, options
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 
@@ -29,7 +31,7 @@ def test_defaults_of_config_yaml_are_valid():
     ("web-read-timeout", "1h30m", "web_read_timeout", Duration.parse("1h30m")),
     ("web-read-timeout", "500ms", "web_read_timeout", Duration.parse("500ms")),
     ("web-external-url", "https://prom.example.com/prom", "web_external_url",
-     "https://prom.example.com/prom"),
+     ExternalUrl("https://prom.example.com/prom")),
     ("web-external-url", "", "web_external_url", None),
     ("web-enable-admin-api", True, "web_enable_admin_api", True),
     ("web-page-title", "Don't \"quote\" me", "web_page_title", "Don't \"quote\" me"),
@@ -51,7 +53,7 @@ def test_valid_value_reaches_its_field(option, value, field, expected):
     raw = options()
     raw[option] = value
 
-    config = parse_config(raw)
+    config = parse_config(raw, VERSION)
 
     assert getattr(config, field) == expected
 
@@ -88,7 +90,7 @@ def test_invalid_value_is_named_with_its_reason(option, value, words):
     raw[option] = value
 
     with pytest.raises(ConfigErrors) as caught:
-        parse_config(raw)
+        parse_config(raw, VERSION)
 
     assert option in caught.value.options
     assert words in str(caught.value).lower()
@@ -99,7 +101,7 @@ def test_every_bad_option_is_reported_at_once():
     raw = options(log_level="loud", scrape_interval="often", web_max_connections=0)
 
     with pytest.raises(ConfigErrors) as caught:
-        parse_config(raw)
+        parse_config(raw, VERSION)
 
     assert set(caught.value.options) == {"log-level", "scrape-interval", "web-max-connections"}
 
@@ -119,10 +121,15 @@ def test_timeout_is_compared_even_when_another_option_is_bad():
     assert set(caught.value.options) == {"scrape-timeout", "log-level"}
 
 
-def test_timeout_equal_to_interval_is_fine():
-    config = make_config(scrape_interval="10s", scrape_timeout="10000ms")
+@pytest.mark.parametrize("interval, timeout", [("10s", "10000ms"), ("10000ms", "10s"), ("1m", "60s"),
+                                                ("60s", "1m"), ("1h", "60m")])
+def test_timeout_as_long_as_the_interval_is_fine_however_written(interval, timeout):
+    # promtool check config (2.42 and 3.5) accepts each of these pairs; Prometheus refuses
+    # only a timeout greater than the interval.
+    config = make_config(scrape_interval=interval, scrape_timeout=timeout)
 
     assert config.scrape_timeout.milliseconds == config.scrape_interval.milliseconds
+    assert str(config.scrape_timeout) == timeout
 
 
 def test_tls_needs_both_certificate_and_key():

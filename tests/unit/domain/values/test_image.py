@@ -1,7 +1,10 @@
+"""The image resource and the version its tag names."""
+
 import pytest
 
 from domain.errors import ResourceError
-from domain.image import NEWEST, ImageDetails, format_version, image_version, parse_image_resource
+from domain.values.image import ImageDetails, parse_image_resource
+from domain.values.version import NEWEST, format_version, image_version
 
 
 @pytest.mark.parametrize("path, version", [

@@ -5,16 +5,19 @@ from pathlib import Path
 import yaml
 
 from domain.facts import AlertmanagerTarget
-from domain.prometheus_config import build_prometheus_config, render_prometheus_yml
+from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
 from tests.support.builders import make_config, make_facts
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def render(config, facts) -> str:
+    return render_prometheus_yml(build_prometheus_config(config, facts.image.version, facts.alertmanagers))
+
+
 def rendered(config=None, facts=None) -> dict:
-    text = render_prometheus_yml(build_prometheus_config(config or make_config(), facts or make_facts()))
-    return yaml.safe_load(text)
+    return yaml.safe_load(render(config or make_config(), facts or make_facts()))
 
 
 def job(document: dict, name: str) -> dict:
@@ -32,16 +35,6 @@ def test_external_labels_are_written_when_given():
     document = rendered(make_config(external_labels='{"cluster": "dc1"}'))
 
     assert document["global"]["external_labels"] == {"cluster": "dc1"}
-
-
-def test_dollar_in_external_label_is_escaped_only_for_prometheus_3():
-    config = make_config(external_labels='{"cost": "$5"}')
-
-    v2 = rendered(config, make_facts("prom/prometheus:v2.53.0"))
-    v3 = rendered(config, make_facts("prom/prometheus:v3.1.0"))
-
-    assert v2["global"]["external_labels"] == {"cost": "$5"}
-    assert v3["global"]["external_labels"] == {"cost": "$$5"}
 
 
 def test_prometheus_scrapes_itself():
@@ -104,8 +97,8 @@ def test_cluster_jobs_authenticate_with_the_service_account():
 def test_rendering_is_deterministic():
     config, facts = make_config(monitor_k8s=True, external_labels='{"b": "2", "a": "1"}'), make_facts()
 
-    first = render_prometheus_yml(build_prometheus_config(config, facts))
-    second = render_prometheus_yml(build_prometheus_config(config, facts))
+    first = render(config, facts)
+    second = render(config, facts)
 
     assert first == second
 
@@ -115,6 +108,6 @@ def test_golden_prometheus_yml():
                          scrape_interval="30s", alertmanager_timeout="5s")
     facts = make_facts(alertmanagers=(AlertmanagerTarget("alertmanager-0.lma.svc", 9093),))
 
-    text = render_prometheus_yml(build_prometheus_config(config, facts))
+    text = render(config, facts)
 
     assert text == (GOLDEN / "prometheus.yml").read_text()

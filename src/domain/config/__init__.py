@@ -1,0 +1,1 @@
+"""Charm options: the table of config.yaml's options, their parsers and the typed CharmConfig."""

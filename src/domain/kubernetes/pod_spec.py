@@ -1,0 +1,60 @@
+"""The pod spec (version 3): the Prometheus container, its files, probes and service account. Pure.
+
+Pod-spec dicts exist only in this package. The spec carries the Prometheus flags and the
+files Prometheus reads; the TLS Secret it mounts is built in ``resources``.
+"""
+
+from typing import Any, Dict, List
+
+from domain.config.charm_config import CharmConfig
+from domain.container import CONFIG_DIR, CONTAINER, PORT, PORT_NAME, TLS_DIR
+from domain.facts import Identity
+from domain.kubernetes.rbac import discovery_service_account
+from domain.kubernetes.resources import NOBODY, tls_secret_name
+from domain.prometheus.files import ConfigFiles
+from domain.prometheus.flags import prometheus_args
+from domain.values.image import ImageDetails
+
+
+def _probe(config: CharmConfig, path: str, **timing: int) -> Dict[str, Any]:
+    scheme = "HTTPS" if config.tls is not None else "HTTP"
+    return {"httpGet": {"path": config.route_prefix + path, "port": PORT, "scheme": scheme}, **timing}
+
+
+def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
+               files: ConfigFiles) -> Dict[str, Any]:
+    volumes: List[Dict[str, Any]] = [{
+        "name": "prometheus-config",
+        "mountPath": CONFIG_DIR,
+        "files": [{"path": name, "content": content, "mode": 0o444} for name, content in files.files],
+    }]
+    if config.tls is not None:
+        volumes.append({"name": "prometheus-tls", "mountPath": TLS_DIR,
+                        "secret": {"name": tls_secret_name(identity), "defaultMode": 0o440}})
+    return {
+        "name": CONTAINER,
+        "imageDetails": {"imagePath": image.image_path,
+                         "username": image.username,
+                         "password": image.password},
+        "imagePullPolicy": "IfNotPresent",
+        "args": prometheus_args(config, image.version),
+        "ports": [{"name": PORT_NAME, "containerPort": PORT, "protocol": "TCP"}],
+        "volumeConfig": volumes,
+        "kubernetes": {
+            # /-/ready fails until the WAL is replayed; /-/healthy answers throughout, so a
+            # long replay makes the pod unready, never restarted.
+            "readinessProbe": _probe(config, "/-/ready", initialDelaySeconds=10, periodSeconds=10,
+                                     timeoutSeconds=5, failureThreshold=3),
+            "livenessProbe": _probe(config, "/-/healthy", initialDelaySeconds=30,
+                                    periodSeconds=30, timeoutSeconds=10, failureThreshold=10),
+            "securityContext": {"runAsUser": NOBODY, "runAsGroup": NOBODY, "runAsNonRoot": True},
+        },
+    }
+
+
+def build_pod_spec(config: CharmConfig, image: ImageDetails, identity: Identity,
+                   files: ConfigFiles) -> Dict[str, Any]:
+    spec: Dict[str, Any] = {"version": 3, "containers": [_container(config, image, identity, files)]}
+    if config.monitor_k8s:
+        spec["serviceAccount"] = discovery_service_account(identity.app)
+    return spec

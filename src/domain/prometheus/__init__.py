@@ -1,0 +1,1 @@
+"""What Prometheus reads: prometheus.yml, web-config.yml, its flags, and what each version accepts."""

@@ -1,0 +1,40 @@
+"""The files Prometheus reads from its config directory, and their digest. Pure."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Tuple
+
+from domain.config.charm_config import CharmConfig
+from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML, WEB_CONFIG_YML
+from domain.facts import AlertmanagerTarget
+from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
+from domain.prometheus.web_config import web_config_yml
+from domain.rules import render_rule_file
+from domain.values.version import Version
+
+
+@dataclass(frozen=True)
+class ConfigFiles:
+    """The files by file name, in a stable order."""
+
+    files: Tuple[Tuple[str, str], ...]
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for name, content in self.files:
+            h.update(name.encode() + b"\0" + content.encode() + b"\0")
+        return h.hexdigest()
+
+    def get(self, name: str) -> str:
+        return dict(self.files)[name]
+
+
+def build_config_files(config: CharmConfig, version: Version,
+                       alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> ConfigFiles:
+    prometheus_config = build_prometheus_config(config, version, alertmanagers)
+    files = [(PROMETHEUS_YML, render_prometheus_yml(prometheus_config))]
+    if config.alert_rules.groups:
+        files.append((CHARM_RULES_FILE, render_rule_file(config.alert_rules)))
+    if config.tls is not None:
+        files.append((WEB_CONFIG_YML, web_config_yml()))
+    return ConfigFiles(tuple(files))

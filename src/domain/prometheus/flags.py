@@ -1,0 +1,42 @@
+"""Prometheus' command-line flags: every one the image's ENTRYPOINT needs, in a stable order. Pure."""
+
+from typing import List
+
+from domain.config.charm_config import CharmConfig
+from domain.container import CONFIG_FILE, DATA_DIR, PORT, WEB_CONFIG_FILE
+from domain.prometheus.compatibility import has_consoles
+from domain.values.version import Version
+
+
+def prometheus_args(config: CharmConfig, version: Version) -> List[str]:
+    args = [
+        f"--config.file={CONFIG_FILE}",
+        f"--storage.tsdb.path={DATA_DIR}",
+        f"--web.listen-address=:{PORT}",
+        "--web.enable-lifecycle",
+        f"--web.max-connections={config.web_max_connections}",
+        f"--web.read-timeout={config.web_read_timeout}",
+        f"--web.page-title={config.web_page_title}",
+        f"--alertmanager.notification-queue-capacity={config.alertmanager_notification_queue_capacity}",
+    ]
+    if config.log_level:
+        args.append(f"--log.level={config.log_level}")
+    if config.web_external_url:
+        args.append(f"--web.external-url={config.web_external_url}")
+    if config.web_enable_admin_api:
+        args.append("--web.enable-admin-api")
+    if config.tsdb_retention_time:
+        args.append(f"--storage.tsdb.retention.time={config.tsdb_retention_time}")
+    if config.tsdb_retention_size:
+        args.append(f"--storage.tsdb.retention.size={config.tsdb_retention_size}")
+    args.append(
+        "--storage.tsdb.wal-compression" if config.tsdb_wal_compression
+        else "--no-storage.tsdb.wal-compression"
+    )
+    if config.tls is not None:
+        args.append(f"--web.config.file={WEB_CONFIG_FILE}")
+    if has_consoles(version):
+        # The 2.x images ship console templates here; 3.x images ship none.
+        args += ["--web.console.templates=/usr/share/prometheus/consoles",
+                 "--web.console.libraries=/usr/share/prometheus/console_libraries"]
+    return args

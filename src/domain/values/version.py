@@ -1,0 +1,34 @@
+"""The Prometheus version an image tag names. Pure.
+
+A tag that names no version (``latest``, a digest, a custom build) is taken to be the
+newest line.
+"""
+
+import re
+from typing import Tuple
+
+Version = Tuple[int, int, int]
+NEWEST: Version = (3, 99, 0)
+_TAG_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+_].*)?$")
+
+
+def image_version(image_path: str) -> Version:
+    """The Prometheus version named by the image tag, e.g. ``prom/prometheus:v2.53.0``.
+
+    Digests and version-less tags give ``NEWEST``. Tags such as ``2.45-22.04`` (Ubuntu
+    rocks) are read as 2.45.0.
+    """
+    reference = image_path.split("@", 1)[0]
+    last = reference.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return NEWEST
+    match = _TAG_VERSION.match(last.rsplit(":", 1)[1])
+    if match is None:
+        return NEWEST
+    return (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
+
+
+def format_version(version: Version) -> str:
+    if version == NEWEST:
+        return "latest"
+    return ".".join(str(part) for part in version)

@@ -1,0 +1,21 @@
+"""Versions read from image tags, and their order at the boundaries the charm uses."""
+
+import pytest
+
+from domain.values.version import NEWEST, format_version, image_version
+
+
+@pytest.mark.parametrize("older, newer", [
+    ("prom/prometheus:v2.10.0", "prom/prometheus:v2.11.0"),
+    ("prom/prometheus:v2.23.1", "prom/prometheus:v2.24.0"),
+    ("prom/prometheus:v2.55.1", "prom/prometheus:v3.0.0"),
+    ("prom/prometheus:v2.9.0", "prom/prometheus:v2.10.0"),  # numerically, not as text
+    ("prom/prometheus:v3.5.0", "prom/prometheus:latest"),
+])
+def test_versions_order_numerically(older, newer):
+    assert image_version(older) < image_version(newer)
+
+
+def test_newest_prints_as_latest():
+    assert format_version(NEWEST) == "latest"
+    assert format_version((3, 0, 0)) == "3.0.0"
