@@ -40,6 +40,13 @@ def run_pod(tmp_path, generation: Generation):
         pod.stop()
 
 
+def test_the_pod_runs_the_version_its_image_names(run_pod, generation):
+    pod = run_pod()
+
+    assert pod.version() == ".".join(map(str, generation.version))
+    assert generation.image.endswith(":v" + pod.version())
+
+
 @pytest.mark.parametrize("options, flag, value", [
     ({"log_level": "debug"}, "log.level", "debug"),
     ({"web_max_connections": 64}, "web.max-connections", "64"),
