@@ -8,11 +8,13 @@ setup:
 	./scripts/setup
 
 ## The charm's main job, locally: hooks through Juju's hook tools (test doubles), then the
-## real prometheus started from the pod spec the charm set. Charm options go in ARGS; the
-## default scrape interval of 10s gets the seed's rate() query its samples within a minute.
-ARGS ?= --config scrape-interval=10s
+## real prometheus of GENERATION (2: PATH, 3: .cache/unstable) started from the pod spec the
+## charm set for that version's image. Options go in ARGS (`--config KEY=VALUE ...`), merged
+## over the default scrape-interval=10s; see `python scripts/run_local.py --help`.
+GENERATION ?= 2
+ARGS ?=
 run: setup
-	$(PY) scripts/run_local.py $(ARGS)
+	$(PY) scripts/run_local.py --generation $(GENERATION) $(ARGS)
 
 ## The whole suite: lint, static checks, tests on Python 3.8 and 3.11 (with coverage floor).
 test: setup

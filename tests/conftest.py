@@ -6,8 +6,8 @@ from typing import List
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from tests.support.generations import NAMES, Generation, victoria_metrics
-from tests.support.generations import generation as find_generation
+from scripts.localrun.generations import NAMES, Generation, victoria_metrics
+from scripts.localrun.generations import generation as find_generation
 
 
 def pytest_report_header() -> List[str]:

@@ -23,6 +23,9 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence
 import pytest
 import yaml
 
+from scripts.localrun.generations import Generation
+from scripts.localrun.processes import ManagedProcess, free_port, http_get
+from scripts.localrun.server import PrometheusServer
 from tests.e2e.actions_support import (
     BUSYBOX,
     FAKE_PROMETHEUS,
@@ -34,13 +37,6 @@ from tests.e2e.actions_support import (
     run_action,
     run_script,
     shell_available,
-)
-from tests.support.processes import (
-    ManagedProcess,
-    PrometheusServer,
-    free_port,
-    http_get,
-    prometheus_binary,
 )
 
 pytestmark = pytest.mark.e2e
@@ -74,7 +70,14 @@ ACTIONS = ("reload-config", "validate-configuration", "show-config")
 
 
 @pytest.fixture
-def workload(tmp_path: Path) -> Workload:
+def workload(tmp_path: Path, generation: Generation) -> Workload:
+    """The workload PATH with the promtool of the generation whose prometheus the test runs."""
+    return make_workload(tmp_path / "workload", generation.promtool)
+
+
+@pytest.fixture
+def bare_workload(tmp_path: Path) -> Workload:
+    """The workload PATH for tests that start no Prometheus and reach no promtool."""
     return make_workload(tmp_path / "workload")
 
 
@@ -82,7 +85,7 @@ StartPrometheus = Callable[..., PrometheusServer]
 
 
 @pytest.fixture
-def start_prometheus(tmp_path: Path) -> Iterator[StartPrometheus]:
+def start_prometheus(tmp_path: Path, generation: Generation) -> Iterator[StartPrometheus]:
     """Start real Prometheus servers; every one is stopped by its pid at the end."""
     started: List[PrometheusServer] = []
 
@@ -91,7 +94,7 @@ def start_prometheus(tmp_path: Path) -> Iterator[StartPrometheus]:
         workdir.mkdir()
         config_file = workdir / "prometheus.yml"
         config_file.write_text(config)
-        server = PrometheusServer(workdir, config_file, extra_args)
+        server = PrometheusServer(workdir, config_file, extra_args, binary=generation.prometheus)
         started.append(server)
         return server
 
@@ -155,13 +158,13 @@ def test_show_config_returns_the_exact_file(
 
 
 def test_show_config_resolves_a_relative_config_file_against_prometheus_cwd(
-    workload: Workload, tmp_path: Path
+    workload: Workload, tmp_path: Path, generation: Generation
 ) -> None:
     workdir = tmp_path / "rel"
     workdir.mkdir()
     (workdir / "prometheus.yml").write_text(CONFIG)
     # Relative --config.file: Prometheus runs in workdir, the action in the charm directory.
-    server = PrometheusServer(workdir, Path("prometheus.yml"))
+    server = PrometheusServer(workdir, Path("prometheus.yml"), binary=generation.prometheus)
     try:
         assert server.flags()["config.file"] == "prometheus.yml"
         run = run_action(workload, "show-config", env=env_for(workload, server.process.pid))
@@ -253,10 +256,10 @@ def missing_pid() -> int:
     return pid
 
 
-def test_show_config_fails_for_a_process_that_does_not_exist(workload: Workload) -> None:
+def test_show_config_fails_for_a_process_that_does_not_exist(bare_workload: Workload) -> None:
     pid = missing_pid()
 
-    run = run_action(workload, "show-config", env=env_for(workload, pid))
+    run = run_action(bare_workload, "show-config", env=env_for(bare_workload, pid))
 
     message = assert_failed(run)
     assert f"/proc/{pid}/cmdline" in message
@@ -359,8 +362,10 @@ def test_reload_refuses_a_broken_file_and_sends_no_signal(
     assert server.process.log().count("Loading configuration file") == 1
 
 
-def test_reload_follows_route_prefix_from_the_external_url(workload: Workload, tmp_path: Path) -> None:
-    proc = _start_raw(tmp_path, ["--web.external-url=http://prom.example/sub/path/"])
+def test_reload_follows_route_prefix_from_the_external_url(
+    workload: Workload, tmp_path: Path, generation: Generation
+) -> None:
+    proc = _start_raw(generation, tmp_path, ["--web.external-url=http://prom.example/sub/path/"])
     try:
         base = f"http://127.0.0.1:{proc.port}/sub/path"  # type: ignore[attr-defined]
         (tmp_path / "rawprom" / "prometheus.yml").write_text(
@@ -385,7 +390,9 @@ def _https_get(url: str) -> bytes:
         return bytes(resp.read())
 
 
-def _start_raw(tmp_path: Path, extra_args: Sequence[str], web_config: Optional[str] = None) -> ManagedProcess:
+def _start_raw(
+    generation: Generation, tmp_path: Path, extra_args: Sequence[str], web_config: Optional[str] = None
+) -> ManagedProcess:
     """A real Prometheus that PrometheusServer cannot wait for (TLS, auth, a route prefix)."""
     workdir = tmp_path / "rawprom"
     workdir.mkdir()
@@ -397,7 +404,7 @@ def _start_raw(tmp_path: Path, extra_args: Sequence[str], web_config: Optional[s
     port = free_port()
     proc = ManagedProcess(
         [
-            prometheus_binary(),
+            generation.prometheus,
             f"--config.file={workdir / 'prometheus.yml'}",
             f"--storage.tsdb.path={workdir / 'tsdb'}",
             f"--web.listen-address=127.0.0.1:{port}",
@@ -424,7 +431,7 @@ def _wait_for_log(proc: ManagedProcess, text: str, count: int, timeout: float = 
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed for a test certificate")
-def test_reload_over_tls(workload: Workload, tmp_path: Path) -> None:
+def test_reload_over_tls(workload: Workload, tmp_path: Path, generation: Generation) -> None:
     certs = tmp_path / "certs"
     certs.mkdir()
     subprocess.run(
@@ -434,7 +441,7 @@ def test_reload_over_tls(workload: Workload, tmp_path: Path) -> None:
         check=True, capture_output=True,
     )  # fmt: skip
     web = f"tls_server_config:\n  cert_file: {certs / 'cert.pem'}\n  key_file: {certs / 'key.pem'}\n"
-    proc = _start_raw(tmp_path, [], web_config=web)
+    proc = _start_raw(generation, tmp_path, [], web_config=web)
     try:
         url = f"https://127.0.0.1:{proc.port}"  # type: ignore[attr-defined]
         (tmp_path / "rawprom" / "prometheus.yml").write_text(
@@ -465,8 +472,10 @@ def test_reload_over_tls(workload: Workload, tmp_path: Path) -> None:
 BASIC_AUTH_WEB = "basic_auth_users:\n  admin: $2b$12$hNf2lSsxfm0.i4a.1kVpSOVyBCfIB51VRjgBUyv6kdnyTlgWj81Ay\n"
 
 
-def test_reload_with_basic_auth_is_sent_but_not_confirmed(workload: Workload, tmp_path: Path) -> None:
-    proc = _start_raw(tmp_path, [], web_config=BASIC_AUTH_WEB)
+def test_reload_with_basic_auth_is_sent_but_not_confirmed(
+    workload: Workload, tmp_path: Path, generation: Generation
+) -> None:
+    proc = _start_raw(generation, tmp_path, [], web_config=BASIC_AUTH_WEB)
     try:
         (tmp_path / "rawprom" / "prometheus.yml").write_text(
             CONFIG.replace("scrape_interval: 15s", "scrape_interval: 13s")
@@ -599,11 +608,11 @@ def test_dispatch_routes_actions_to_the_shell_scripts(
         "actions/no-such-action",
     ],
 )
-def test_dispatch_refuses_bad_and_unknown_action_names(workload: Workload, dispatch_path: str) -> None:
+def test_dispatch_refuses_bad_and_unknown_action_names(bare_workload: Workload, dispatch_path: str) -> None:
     # Should a bad name get through anyway, no action may touch a real process.
-    env = workload.env(JUJU_DISPATCH_PATH=dispatch_path, PROMETHEUS_PID=str(missing_pid()))
+    env = bare_workload.env(JUJU_DISPATCH_PATH=dispatch_path, PROMETHEUS_PID=str(missing_pid()))
 
-    run = run_script(workload, [BUSYBOX, "sh", "./dispatch"], env=env)
+    run = run_script(bare_workload, [BUSYBOX, "sh", "./dispatch"], env=env)
 
     message = assert_failed(run)
     expected = "unknown action" if dispatch_path == "actions/no-such-action" else "refusing"
@@ -634,11 +643,11 @@ def _fake_charm(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("shell", SHELL_NAMES)
-def test_dispatch_runs_the_charm_for_hooks(workload: Workload, tmp_path: Path, shell: str) -> None:
+def test_dispatch_runs_the_charm_for_hooks(bare_workload: Workload, tmp_path: Path, shell: str) -> None:
     charm = _fake_charm(tmp_path)
-    env = workload.env(JUJU_DISPATCH_PATH="hooks/config-changed")
+    env = bare_workload.env(JUJU_DISPATCH_PATH="hooks/config-changed")
 
-    run = run_script(workload, [*SHELLS[shell], "./dispatch"], env=env, cwd=charm)
+    run = run_script(bare_workload, [*SHELLS[shell], "./dispatch"], env=env, cwd=charm)
 
     assert run.returncode == 0, run.describe()
     report = json.loads((charm / "report.json").read_text())
@@ -648,12 +657,12 @@ def test_dispatch_runs_the_charm_for_hooks(workload: Workload, tmp_path: Path, s
     assert run.calls == []
 
 
-def test_dispatch_defaults_the_dispatch_path_to_its_own_name(workload: Workload, tmp_path: Path) -> None:
+def test_dispatch_defaults_the_dispatch_path_to_its_own_name(bare_workload: Workload, tmp_path: Path) -> None:
     charm = _fake_charm(tmp_path)
-    env = workload.env()
+    env = bare_workload.env()
     assert "JUJU_DISPATCH_PATH" not in env
 
-    run = run_script(workload, [BUSYBOX, "sh", "hooks/install"], env=env, cwd=charm)
+    run = run_script(bare_workload, [BUSYBOX, "sh", "hooks/install"], env=env, cwd=charm)
 
     assert run.returncode == 0, run.describe()
     assert json.loads((charm / "report.json").read_text())["dispatch_path"] == "hooks/install"

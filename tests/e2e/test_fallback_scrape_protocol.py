@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from domain.container import SERVICE_ACCOUNT_DIR
+from scripts.localrun.generations import Generation
+from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.builders import make_plan
-from tests.support.generations import Generation
-from tests.support.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.tls import CERT_PEM
 
 pytestmark = pytest.mark.e2e

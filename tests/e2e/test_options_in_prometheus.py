@@ -1,9 +1,9 @@
-"""Every option, changed once, observed in a real running Prometheus (Debian's 2.42) or its flags.
+"""Every option, changed once, observed in a real running Prometheus of each generation, or its flags.
 
-The pod spec is built by the charm's core, its files and args run by tests/support/local_pod.py.
+The pod spec is built by the charm's core for the image of the very version that then runs it
+(``generation.image``); its files and args run by scripts/localrun/pod.py.
 """
 
-import shutil
 import ssl
 import subprocess
 import urllib.error
@@ -14,29 +14,38 @@ import pytest
 import yaml
 
 from domain.facts import AlertmanagerTarget
-from tests.support.builders import make_plan
-from tests.support.local_pod import LocalPod, materialise
-from tests.support.processes import ManagedProcess, free_port, wait_until_ready
+from scripts.localrun.generations import Generation
+from scripts.localrun.pod import LocalPod, materialise
+from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
+from tests.support.builders import make_facts, make_plan
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 pytestmark = pytest.mark.e2e
-# Debian's build of promtool/prometheus 2.42 leaves out Kubernetes service discovery.
-IMAGE = "prom/prometheus:v2.53.0"
 
 
 @pytest.fixture
-def run_pod(tmp_path):
+def run_pod(tmp_path, generation: Generation):
     pods = []
 
-    def start(alertmanagers=(), ca_pem=None, **options):
-        plan = make_plan(IMAGE, alertmanagers=alertmanagers, **options)
-        pod = LocalPod(plan.pod_spec, plan.k8s_resources, tmp_path / f"pod{len(pods)}", ca_pem=ca_pem)
+    def start(facts=None, ca_pem=None, **options):
+        facts = facts or make_facts(generation.image)
+        plan = make_plan(facts.image.image_path, facts.alertmanagers, **options)
+        pod = LocalPod(plan.pod_spec, plan.k8s_resources, tmp_path / f"pod{len(pods)}", ca_pem=ca_pem,
+                       binary=generation.prometheus)
         pods.append(pod)
         return pod
 
     yield start
     for pod in pods:
         pod.stop()
+
+
+def test_the_pod_runs_the_version_its_image_names(run_pod, generation):
+    pod = run_pod()
+
+    version = ".".join(map(str, generation.version))
+    assert pod.version().split("+")[0] == version  # Debian's builds add "+ds"
+    assert generation.image == f"prom/prometheus:v{version}"
 
 
 @pytest.mark.parametrize("options, flag, value", [
@@ -82,8 +91,8 @@ def test_globals_reach_the_running_config(run_pod):
     assert running["global"]["external_labels"] == {"cluster": "dc1", "team": "obs"}
 
 
-def test_alertmanager_timeout_reaches_the_running_config_and_alerts_flow(run_pod, tmp_path):
-    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+def test_alertmanager_timeout_reaches_the_running_config_and_alerts_flow(run_pod, tmp_path, generation):
+    binary = generation.alertmanager
     if binary is None:
         pytest.skip("prometheus-alertmanager is not installed (scripts/setup installs it)")
     am_port = free_port()
@@ -96,7 +105,7 @@ def test_alertmanager_timeout_reaches_the_running_config_and_alerts_flow(run_pod
         wait_until_ready(f"http://127.0.0.1:{am_port}/-/ready", alertmanager)
         # `for` lets discovery (a 5 s tick) find the Alertmanager before the first notification.
         rules = "groups:\n- name: always\n  rules:\n  - alert: AlwaysFiring\n    expr: vector(1)\n    for: 8s\n"
-        pod = run_pod(alertmanagers=(AlertmanagerTarget("127.0.0.1", am_port),),
+        pod = run_pod(facts=make_facts(generation.image, alertmanagers=(AlertmanagerTarget("127.0.0.1", am_port),)),
                       alertmanager_timeout="7s", evaluation_interval="1s", alert_rules=rules)
 
         running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])
@@ -157,18 +166,19 @@ def test_tls_serves_https_with_the_configured_certificate(run_pod):
         t for t in pod.api("/api/v1/targets")["activeTargets"] if t["health"] == "up"])
 
 
-def test_monitor_k8s_jobs_load_in_prometheus_apart_from_discovery(run_pod, tmp_path):
-    plan = make_plan(IMAGE, monitor_k8s=True)
-    # Debian's prometheus is built without Kubernetes discovery: swap only the discovery blocks for
-    # static targets, so relabelling, auth and TLS fields are still checked by the real binary.
+def test_monitor_k8s_jobs_load_in_prometheus(tmp_path, generation):
+    plan = make_plan(generation.image, monitor_k8s=True)
     spec = plan.pod_spec
-    volume = spec["containers"][0]["volumeConfig"][0]
-    document = yaml.safe_load(volume["files"][0]["content"])
-    for job in document["scrape_configs"]:
-        if job.pop("kubernetes_sd_configs", None) is not None:
-            job["static_configs"] = [{"targets": ["127.0.0.1:1"]}]
-    volume["files"][0]["content"] = yaml.safe_dump(document)
-    pod = LocalPod(spec, plan.k8s_resources, tmp_path / "k8s")
+    if not generation.has_kubernetes_sd:
+        # Debian's 2.42 is built without Kubernetes discovery: swap only the discovery blocks for
+        # static targets, so relabelling, auth and TLS fields are still checked by the real binary.
+        volume = spec["containers"][0]["volumeConfig"][0]
+        document = yaml.safe_load(volume["files"][0]["content"])
+        for job in document["scrape_configs"]:
+            if job.pop("kubernetes_sd_configs", None) is not None:
+                job["static_configs"] = [{"targets": ["127.0.0.1:1"]}]
+        volume["files"][0]["content"] = yaml.safe_dump(document)
+    pod = LocalPod(spec, plan.k8s_resources, tmp_path / "k8s", binary=generation.prometheus)
     try:
         running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])
         assert {j["job_name"] for j in running["scrape_configs"]} >= {
@@ -185,24 +195,24 @@ def test_monitor_k8s_jobs_load_in_prometheus_apart_from_discovery(run_pod, tmp_p
     {"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM},
     {"alert_rules": "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n    for: 5m\n"},
 ])
-def test_promtool_accepts_every_rendered_config(tmp_path, options):
-    plan = make_plan(IMAGE, **options)
+def test_promtool_accepts_every_rendered_config(tmp_path, options, generation):
+    plan = make_plan(generation.image, **options)
     config_dir = tmp_path / "etc/prometheus/config"
     config_dir.mkdir(parents=True)
     for name, content in plan.files.files:
         (config_dir / name).write_text(content)
 
-    result = subprocess.run(["promtool", "check", "config", str(config_dir / "prometheus.yml")],
+    result = subprocess.run([generation.promtool, "check", "config", str(config_dir / "prometheus.yml")],
                             capture_output=True, text=True, timeout=60)
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_promtool_accepts_the_web_config(tmp_path):
-    plan = make_plan(IMAGE, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+def test_promtool_accepts_the_web_config(tmp_path, generation):
+    plan = make_plan(generation.image, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
     materialise(plan.pod_spec, plan.k8s_resources, tmp_path)
 
-    result = subprocess.run(["promtool", "check", "web-config",
+    result = subprocess.run([generation.promtool, "check", "web-config",
                              str(tmp_path / "etc/prometheus/config/web-config.yml")],
                             capture_output=True, text=True, timeout=60)
 

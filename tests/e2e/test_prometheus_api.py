@@ -1,4 +1,4 @@
-"""PrometheusHttpApi against a real ``prometheus`` process on loopback."""
+"""PrometheusHttpApi against a real ``prometheus`` process of each generation, on loopback."""
 
 import re
 import subprocess
@@ -10,7 +10,8 @@ import pytest
 
 from adapters.prometheus_api import PrometheusHttpApi
 from domain.errors import WorkloadRejected, WorkloadUnavailable
-from tests.support.processes import PrometheusServer, prometheus_binary
+from scripts.localrun.generations import Generation
+from scripts.localrun.server import PrometheusServer
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +28,10 @@ BROKEN = "scrape_configs:\n  - job_name: [not, a, name\n"
 
 
 @pytest.fixture
-def prometheus(tmp_path: Path) -> Iterator[Tuple[PrometheusServer, Path]]:
+def prometheus(tmp_path: Path, generation: Generation) -> Iterator[Tuple[PrometheusServer, Path]]:
     config = tmp_path / "prometheus.yml"
     config.write_text(FIRST)
-    server = PrometheusServer(tmp_path, config, extra_args=["--web.enable-lifecycle"])
+    server = PrometheusServer(tmp_path, config, extra_args=["--web.enable-lifecycle"], binary=generation.prometheus)
     yield server, config
     server.stop()
 
@@ -87,9 +88,9 @@ def test_start_time_is_when_the_process_started(prometheus: Tuple[PrometheusServ
     assert time.time() - 120 < info.start_time <= info.last_config_time + 1
 
 
-def test_version_is_what_the_binary_says(prometheus: Tuple[PrometheusServer, Path]) -> None:
+def test_version_is_what_the_binary_says(prometheus: Tuple[PrometheusServer, Path], generation: Generation) -> None:
     server, _ = prometheus
-    banner = subprocess.run([prometheus_binary(), "--version"], capture_output=True, text=True,
+    banner = subprocess.run([generation.prometheus, "--version"], capture_output=True, text=True,
                             check=True)
     match = re.search(r"version (\S+)", banner.stdout + banner.stderr)
     assert match is not None, banner
@@ -97,12 +98,13 @@ def test_version_is_what_the_binary_says(prometheus: Tuple[PrometheusServer, Pat
     version = PrometheusHttpApi(server.url).version()
 
     assert version == match.group(1)
+    assert version.startswith(generation.name + ".")
 
 
-def test_reload_without_the_lifecycle_flag_is_rejected(tmp_path: Path) -> None:
+def test_reload_without_the_lifecycle_flag_is_rejected(tmp_path: Path, generation: Generation) -> None:
     config = tmp_path / "prometheus.yml"
     config.write_text(FIRST)
-    server = PrometheusServer(tmp_path, config)
+    server = PrometheusServer(tmp_path, config, binary=generation.prometheus)
     try:
         with pytest.raises(WorkloadRejected, match=r"Lifecycle API is not enabled"):
             PrometheusHttpApi(server.url).reload()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ConfigErrors
+from scripts.localrun.generations import Generation
 from tests.support.builders import make_config
-from tests.support.generations import Generation
 
 pytestmark = pytest.mark.e2e
 

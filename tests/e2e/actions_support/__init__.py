@@ -58,7 +58,8 @@ class Workload:
         return env
 
 
-def make_workload(root: Path) -> Workload:
+def make_workload(root: Path, promtool: Optional[str] = None) -> Workload:
+    """A workload PATH whose promtool is ``promtool`` (default: the one on PATH)."""
     root.mkdir(parents=True, exist_ok=True)
     tools = root / "hooktools"
     tools.mkdir()
@@ -73,7 +74,7 @@ def make_workload(root: Path) -> Workload:
         (bin_dir / applet).symlink_to(BUSYBOX)
     promtool_dir = root / "promtool"
     promtool_dir.mkdir()
-    promtool = shutil.which("promtool")
+    promtool = promtool or shutil.which("promtool")
     if promtool is None:
         raise RuntimeError("promtool is not installed (apt-get install prometheus)")
     (promtool_dir / "promtool").symlink_to(promtool)

@@ -14,7 +14,7 @@ import pytest
 from adapters.kubernetes import KubernetesPods, load_core_api
 from domain.errors import WorkloadUnavailable
 from domain.ports import Pod, PodState
-from tests.support.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig
 
 APP = "prometheus"
 NAMESPACE = "lma"

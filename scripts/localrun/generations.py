@@ -1,4 +1,4 @@
-"""The two Prometheus generations the tests run against, each with its own binaries.
+"""The two Prometheus generations installed here, each with its own binaries (``make run`` and tests).
 
 * ``2``: Debian stable's packages on ``PATH`` (``prometheus``/``promtool`` 2.42, built without
   Kubernetes service discovery; ``prometheus-alertmanager`` 0.25).

@@ -1,0 +1,8 @@
+"""Running Prometheus locally, on loopback: what `make run` and the end-to-end tests share.
+
+* ``processes``: child processes stopped by their own pid, free ports, readiness polling.
+* ``client``: a small client of a running Prometheus' HTTP API, and Prometheus durations.
+* ``pod``: a pod spec's Prometheus container as a local process (its files, args, readiness).
+* ``generations``: the Prometheus generations installed here (2.x on PATH, 3.x under .cache).
+* ``fake_k8s``: a loopback stand-in for the Kubernetes API's pod listing.
+"""
