@@ -28,6 +28,7 @@ from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
+from domain.container import SERVICE_ACCOUNT_DIR  # noqa: E402
 from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # noqa: E402
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
@@ -37,7 +38,7 @@ from domain.values.version import format_version  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-NAMESPACE_FILE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+NAMESPACE_FILE = Path(SERVICE_ACCOUNT_DIR) / "namespace"
 # Lets tests that run the charm as a process shorten the ConfigMap propagation wait. Juju
 # builds hook environments from scratch, so this never reaches a deployed charm.
 PROPAGATION_ENV = "PROMETHEUS_CHARM_PROPAGATION_SECONDS"
