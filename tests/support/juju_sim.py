@@ -206,13 +206,19 @@ class JujuSim:
         self.actions_meta = _load_yaml(self.charm_dir / "actions.yaml")
 
     def _install_tools(self) -> None:
+        """hooktool.py under this interpreter (``-E``: the charm's PYTHONPATH stays out), linked
+        under every tool name this Juju version has (Juju 3 dropped leader-get and leader-set)."""
         self.tools_dir.mkdir(parents=True, exist_ok=True)
         tool = self.tools_dir / "hooktool.py"
-        shutil.copy2(HOOKTOOL, tool)
+        body = HOOKTOOL.read_text().split("\n", 1)[1]
+        tool.write_text(f"#!{sys.executable} -E\n{body}")
         tool.chmod(0o755)
+        juju3 = int(self.juju_version.split(".")[0]) >= 3
         for name in TOOL_NAMES:
             link = self.tools_dir / name
-            if not link.is_symlink():
+            if juju3 and name in ("leader-get", "leader-set"):
+                link.unlink(missing_ok=True)
+            elif not link.is_symlink():
                 link.symlink_to("hooktool.py")
 
     # -- state files ----------------------------------------------------------------------------

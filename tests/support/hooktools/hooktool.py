@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Test double for Juju's hook tools (is-leader, config-get, pod-spec-set, relation-get, ...).
 
-One script, symlinked under every tool name; it acts on ``basename(argv[0])``.  Standard library
-only, Python 3.8+, so it runs under whatever ``python3`` is first on ``PATH``.
+One script, symlinked under every tool name; it acts on ``basename(argv[0])``.  JujuSim installs
+it with the test interpreter (``#!<python> -E``) as its first line, so PyYAML is at hand and the
+charm's own ``PYTHONPATH`` does not leak in.  Python 3.8+.
 
 State lives in the directory named by ``HOOKTOOL_STATE`` (JSON files, written atomically):
 
@@ -22,8 +23,8 @@ originals right after the call) plus ``pod-spec.yaml`` / ``k8s-resources.yaml`` 
 ``pod-specs.json`` (count), ``juju-state.json`` (state-set), ``action-out.json``,
 ``juju-log.txt``, ``app-version``, ``ports.json``, ``leader-settings.json``.
 
-Behaviour follows Juju 2.9 as described in docs/juju-podspec-reference.md section 8; error
-messages are Juju-like, not byte-exact.
+Behaviour follows Juju 2.9 and 3.6 (``JUJU_VERSION``) as docs/juju-podspec-reference.md section 8
+describes; error messages are Juju's where known, else Juju-like.
 """
 
 import json
@@ -31,6 +32,8 @@ import os
 import re
 import sys
 import time
+
+import yaml
 
 TOOLS = (
     "is-leader", "config-get", "resource-get", "pod-spec-set", "k8s-spec-set", "status-set",
@@ -53,663 +56,20 @@ class ToolError(Exception):
         self.code = code
 
 
-# --------------------------------------------------------------------------------------------
-# A small YAML reader (block and flow collections, plain / quoted / block scalars, anchors).
-# Enough for config.yaml, metadata.yaml and what ops' yaml.safe_dump / yaml.dump produce.
-# --------------------------------------------------------------------------------------------
-
-
-class YamlError(ValueError):
-    pass
-
-
-_NULLS = ("", "~", "null", "Null", "NULL")
-_TRUES = ("yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")
-_FALSES = ("no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")
-_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
-_INT_OCT = re.compile(r"[-+]?0[0-7_]+$")
-_INT_HEX = re.compile(r"[-+]?0x[0-9a-fA-F_]+$")
-_INT_BIN = re.compile(r"[-+]?0b[01_]+$")
-_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$")
-_ESCAPES = {
-    "0": "\0", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b",
-    "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
-    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
-}
-_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-
-
-def _resolve_plain(text, resolve=True):
-    """YAML 1.1 implicit types, as PyYAML's SafeLoader (and, mostly, Go yaml.v2) resolve them.
-
-    With ``resolve=False`` only null is resolved and everything else stays text: that is how
-    Juju's Go code decodes ``relation-set --file`` into ``map[string]string``.
-    """
-    if text in _NULLS:
-        return None
-    if not resolve:
-        return text
-    if text in _TRUES:
-        return True
-    if text in _FALSES:
-        return False
-    try:
-        if _INT.match(text):
-            return int(text.replace("_", ""))
-        if _INT_HEX.match(text):
-            return int(text.replace("_", ""), 16)
-        if _INT_BIN.match(text):
-            return int(text.replace("_", "").replace("0b", ""), 2)
-        if _INT_OCT.match(text):
-            return int(text.replace("_", ""), 8)
-        if text.lower().lstrip("+-") == ".inf":
-            return float("-inf") if text.startswith("-") else float("inf")
-        if text.lower() == ".nan":
-            return float("nan")
-        if _FLOAT.match(text) and text.strip("+-.") != "":
-            return float(text.replace("_", ""))
-    except ValueError:
-        pass
-    return text
-
-
-def _scan_quoted(s, pos):
-    """Parse a quoted scalar starting at ``s[pos]`` (a quote); return (value, end position).
-
-    ``s`` may span lines: a line break folds to a space, each empty line to a newline, and
-    whitespace around line breaks is dropped (YAML flow scalar folding).
-    """
-    quote = s[pos]
-    out = []
-    pending_ws = []
-    i = pos + 1
-    n = len(s)
-    while True:
-        if i >= n:
-            raise YamlError("unterminated quoted scalar")
-        c = s[i]
-        if quote == "'" and c == "'":
-            if i + 1 < n and s[i + 1] == "'":
-                out.extend(pending_ws)
-                pending_ws = []
-                out.append("'")
-                i += 2
-                continue
-            out.extend(pending_ws)
-            return "".join(out), i + 1
-        if quote == '"' and c == '"':
-            out.extend(pending_ws)
-            return "".join(out), i + 1
-        if quote == '"' and c == "\\":
-            out.extend(pending_ws)
-            pending_ws = []
-            if i + 1 >= n:
-                raise YamlError("unterminated escape")
-            e = s[i + 1]
-            if e == "\n":
-                i += 2
-                i, breaks = _skip_fold(s, i)
-                out.append("\n" * breaks)
-                continue
-            if e in _ESCAPES:
-                out.append(_ESCAPES[e])
-                i += 2
-                continue
-            if e in _HEX_ESCAPES:
-                width = _HEX_ESCAPES[e]
-                digits = s[i + 2:i + 2 + width]
-                if len(digits) != width or not re.match(r"[0-9a-fA-F]+$", digits):
-                    raise YamlError(f"bad escape \\{e}{digits}")
-                out.append(chr(int(digits, 16)))
-                i += 2 + width
-                continue
-            raise YamlError(f"unknown escape \\{e}")
-        if c == "\n":
-            pending_ws = []
-            i, breaks = _skip_fold(s, i + 1)
-            out.append("\n" * breaks if breaks else " ")
-            continue
-        if c in " \t":
-            pending_ws.append(c)
-            i += 1
-            continue
-        out.extend(pending_ws)
-        pending_ws = []
-        out.append(c)
-        i += 1
-
-
-def _skip_fold(s, i):
-    """Skip leading whitespace of continuation lines; return (position, number of empty lines)."""
-    breaks = 0
-    n = len(s)
-    while True:
-        while i < n and s[i] in " \t":
-            i += 1
-        if i < n and s[i] == "\n":
-            breaks += 1
-            i += 1
-            continue
-        return i, breaks
-
-
-class _FlowParser:
-    """Flow collections (``[a, b]``, ``{k: v}``), possibly over several lines."""
-
-    def __init__(self, s, anchors, resolve=True):
-        self.s = s
-        self.i = 0
-        self.anchors = anchors
-        self.resolve = resolve
-
-    def skip(self):
-        s = self.s
-        while self.i < len(s):
-            c = s[self.i]
-            if c in " \t\n":
-                self.i += 1
-            elif c == "#" and (self.i == 0 or s[self.i - 1] in " \t\n"):
-                while self.i < len(s) and s[self.i] != "\n":
-                    self.i += 1
-            else:
-                return
-
-    def value(self):
-        self.skip()
-        if self.i >= len(self.s):
-            raise YamlError("unexpected end of flow collection")
-        c = self.s[self.i]
-        anchor = None
-        if c == "&":
-            m = re.compile(r"&([^\s,\[\]{}]+)").match(self.s, self.i)
-            anchor = m.group(1)
-            self.i = m.end()
-            self.skip()
-            c = self.s[self.i]
-        if c == "*":
-            m = re.compile(r"\*([^\s,\[\]{}]+)").match(self.s, self.i)
-            self.i = m.end()
-            if m.group(1) not in self.anchors:
-                raise YamlError(f"unknown alias *{m.group(1)}")
-            return self.anchors[m.group(1)]
-        if c == "[":
-            value = self.seq()
-        elif c == "{":
-            value = self.map()
-        elif c in "'\"":
-            value, self.i = _scan_quoted(self.s, self.i)
-        else:
-            value = _resolve_plain(self.plain(), self.resolve)
-        if anchor:
-            self.anchors[anchor] = value
-        return value
-
-    def plain(self):
-        s = self.s
-        start = self.i
-        while self.i < len(s):
-            c = s[self.i]
-            if c in ",[]{}":
-                break
-            if c == ":" and (self.i + 1 >= len(s) or s[self.i + 1] in " \t\n,[]{}"):
-                break
-            if c == "#" and s[self.i - 1] in " \t\n":
-                break
-            self.i += 1
-        lines = [part.strip() for part in s[start:self.i].split("\n")]
-        return " ".join(part for part in lines if part)
-
-    def seq(self):
-        self.i += 1
-        out = []
-        while True:
-            self.skip()
-            if self.s[self.i:self.i + 1] == "]":
-                self.i += 1
-                return out
-            out.append(self.value())
-            self.skip()
-            c = self.s[self.i:self.i + 1]
-            if c == ",":
-                self.i += 1
-            elif c != "]":
-                raise YamlError(f"expected ',' or ']' in flow sequence, got {c!r}")
-
-    def map(self):
-        self.i += 1
-        out = {}
-        while True:
-            self.skip()
-            if self.s[self.i:self.i + 1] == "}":
-                self.i += 1
-                return out
-            if self.s[self.i:self.i + 2] in ("? ", "?\t", "?\n"):
-                self.i += 2
-                self.skip()
-            key = self.value()
-            self.skip()
-            value = None
-            if self.s[self.i:self.i + 1] == ":":
-                self.i += 1
-                self.skip()
-                if self.s[self.i:self.i + 1] not in (",", "}"):
-                    value = self.value()
-            out[key] = value
-            self.skip()
-            c = self.s[self.i:self.i + 1]
-            if c == ",":
-                self.i += 1
-            elif c != "}":
-                raise YamlError(f"expected ',' or '}}' in flow mapping, got {c!r}")
-
-
-_BLOCK_HEADER = re.compile(r"([|>])([+-]?)([1-9]?)([+-]?)[ \t]*(#.*)?$")
-
-
-class _BlockParser:
-    def __init__(self, text, resolve=True):
-        self.resolve = resolve
-        text = text.replace("\r\n", "\n").lstrip("\ufeff")
-        self.last_has_break = text.endswith("\n")
-        self.lines = text.split("\n")
-        if self.last_has_break:
-            self.lines.pop()
-        self.i = 0
-        self.anchors = {}
-        self.end = len(self.lines)
-
-    # -- line helpers ------------------------------------------------------------------------
-    @staticmethod
-    def indent(line):
-        n = len(line) - len(line.lstrip(" "))
-        return n
-
-    def skip_blank(self):
-        while self.i < self.end:
-            s = self.lines[self.i].strip()
-            if s == "" or s.startswith("#"):
-                self.i += 1
-            else:
-                return
-
-    def eof(self):
-        self.skip_blank()
-        return self.i >= self.end
-
-    def rest_text(self, col):
-        """The document from line ``self.i`` column ``col`` to its end, as one string."""
-        return "\n".join([self.lines[self.i][col:], *self.lines[self.i + 1:self.end]])
-
-    def scan(self, col, scanner):
-        """Run ``scanner(text) -> (value, end)`` on the text from line i, column col.
-
-        Tries the current line alone first (the usual case), then the rest of the document.
-        Moves past the value's last line and returns (value, rest of that last line).
-        """
-        line = self.lines[self.i][col:]
-        try:
-            value, end = scanner(line)
-            crossed = 0
-            text = line
-        except (YamlError, IndexError):
-            text = self.rest_text(col)
-            value, end = scanner(text)
-            crossed = text[:end].count("\n")
-        rest = text[end:].split("\n", 1)[0]
-        self.i += crossed + 1
-        return value, rest
-
-    @staticmethod
-    def check_trailing(rest):
-        r = rest.strip()
-        if r and not r.startswith("#"):
-            raise YamlError(f"unexpected text after value: {rest!r}")
-
-    # -- document ----------------------------------------------------------------------------
-    def document(self):
-        self.skip_blank()
-        while self.i < self.end and self.lines[self.i].startswith("%"):
-            self.i += 1
-            self.skip_blank()
-        for j in range(self.i, len(self.lines)):
-            if j > self.i and (self.lines[j] in ("---", "...") or self.lines[j].startswith("--- ")):
-                self.end = j
-                break
-        if self.i < self.end and (self.lines[self.i] == "---" or self.lines[self.i].startswith("--- ")):
-            inline = self.lines[self.i][3:].strip()
-            if inline and not inline.startswith("#"):
-                self.lines[self.i] = "    " + self.lines[self.i][4:]
-            else:
-                self.i += 1
-        value = self.block_node(-1)
-        if not self.eof():
-            raise YamlError(f"unexpected content at line {self.i + 1}: {self.lines[self.i]!r}")
-        for line in self.lines[self.end + 1:]:
-            if line.strip() and not line.strip().startswith("#") and line.strip() != "...":
-                raise YamlError("more than one YAML document")
-        return value
-
-    def block_node(self, parent_indent):
-        """The node on the following lines, indented more than ``parent_indent`` (or None)."""
-        if self.eof():
-            return None
-        n = self.indent(self.lines[self.i])
-        if n <= parent_indent:
-            return None
-        return self.node_at(n, parent_indent)
-
-    def node_at(self, n, parent_indent):
-        line = self.lines[self.i]
-        content = line[n:]
-        if content == "-" or content.startswith(("- ", "-\t")):
-            return self.seq(n)
-        if self.key_split(content) is not None or _is_indicator(content, "?"):
-            return self.map(n)
-        return self.inline(n, parent_indent)
-
-    # -- collections -------------------------------------------------------------------------
-    def seq(self, n):
-        items = []
-        while not self.eof():
-            line = self.lines[self.i]
-            ind = self.indent(line)
-            content = line[n:]
-            if ind != n or not (content == "-" or content.startswith(("- ", "-\t"))):
-                if ind > n:
-                    raise YamlError(f"bad indentation at line {self.i + 1}")
-                break
-            rest = content[1:]
-            stripped = rest.lstrip(" \t")
-            if stripped == "" or stripped.startswith("#"):
-                self.i += 1
-                items.append(self.block_node(n))
-                continue
-            col = n + 1 + len(rest) - len(stripped)
-            self.lines[self.i] = " " * col + stripped
-            items.append(self.node_at(col, n))
-        return items
-
-    def key_split(self, content):
-        """(key, rest) when ``content`` is a ``key: value`` line, else None."""
-        if content.startswith(("'", '"')):
-            try:
-                key, end = _scan_quoted(content, 0)
-            except YamlError:
-                return None
-            after = content[end:].lstrip(" \t")
-            if after == ":" or after.startswith((": ", ":\t")):
-                return key, after[1:]
-            return None
-        if content[:1] in "[{!&*|>%@`#" or _is_indicator(content, "?"):
-            return None
-        for m in re.finditer(r":(?=[ \t]|$)", content):
-            key = content[:m.start()]
-            if re.search(r"[ \t]#", key):
-                return None
-            return key.rstrip(" \t"), content[m.end():]
-        return None
-
-    def map(self, n):
-        out = {}
-        while not self.eof():
-            line = self.lines[self.i]
-            ind = self.indent(line)
-            if ind != n:
-                if ind > n:
-                    raise YamlError(f"bad indentation at line {self.i + 1}: {line!r}")
-                break
-            content = line[n:]
-            if content == "-" or content.startswith(("- ", "-\t")):
-                break
-            if _is_indicator(content, "?"):
-                key = self.explicit_entry(n)
-                if isinstance(key, (list, dict)):
-                    raise YamlError("collection keys are not supported")
-                value = None
-                if not self.eof() and self.indent(self.lines[self.i]) == n and \
-                        _is_indicator(self.lines[self.i][n:], ":"):
-                    value = self.explicit_entry(n)
-                out[key] = value
-                continue
-            split = self.key_split(content)
-            if split is None:
-                raise YamlError(f"expected 'key: value' at line {self.i + 1}: {line!r}")
-            key, rest = split
-            if self.resolve and not content.startswith(("'", '"')):
-                key = _resolve_key(key)
-            out[key] = self.value_after_key(rest, n)
-        return out
-
-    def explicit_entry(self, n):
-        """The node after a '? ' or ': ' indicator at column n of the current line."""
-        rest = self.lines[self.i][n + 1:]
-        stripped = rest.lstrip(" \t")
-        if stripped == "" or stripped.startswith("#"):
-            return self.value_after_key("", n)
-        col = n + 1 + len(rest) - len(stripped)
-        self.lines[self.i] = " " * col + stripped
-        return self.node_at(col, n)
-
-    def value_after_key(self, rest, n):
-        stripped = rest.lstrip(" \t")
-        anchor = None
-        m = re.match(r"&(\S+)[ \t]*", stripped)
-        if m:
-            anchor, stripped = m.group(1), stripped[m.end():]
-        if stripped == "" or stripped.startswith("#"):
-            self.i += 1
-            if self.eof():
-                value = None
-            else:
-                line = self.lines[self.i]
-                ind = self.indent(line)
-                content = line[ind:]
-                if ind > n:
-                    value = self.node_at(ind, n)
-                elif ind == n and (content == "-" or content.startswith(("- ", "-\t"))):
-                    value = self.seq(n)
-                else:
-                    value = None
-        else:
-            col = len(self.lines[self.i]) - len(stripped)
-            value = self.inline(col, n)
-        if anchor:
-            self.anchors[anchor] = value
-        return value
-
-    # -- scalars and flow collections on the current line -----------------------------------
-    def inline(self, col, parent_indent):
-        """The value starting at column ``col`` of the current line."""
-        line = self.lines[self.i]
-        text = line[col:]
-        m = re.match(r"&(\S+)[ \t]*", text)
-        if m:
-            self.lines[self.i] = line[:col] + " " * m.end() + text[m.end():]
-            if text[m.end():].strip() == "":
-                self.i += 1
-                value = self.block_node(parent_indent)
-            else:
-                value = self.inline(col + m.end(), parent_indent)
-            self.anchors[m.group(1)] = value
-            return value
-        if text.startswith("*"):
-            m = re.match(r"\*(\S+)", text)
-            self.check_trailing(text[m.end():])
-            self.i += 1
-            if m.group(1) not in self.anchors:
-                raise YamlError(f"unknown alias *{m.group(1)}")
-            return self.anchors[m.group(1)]
-        if text.startswith("!!str ") or text.startswith("!!str\t"):
-            self.lines[self.i] = line[:col] + "      " + text[6:]
-            value = self.inline(col + 6 + len(text[6:]) - len(text[6:].lstrip()), parent_indent)
-            return value if isinstance(value, str) or value is None else _plain_text(value)
-        if text.startswith("!"):
-            raise YamlError(f"tags are not supported: {text!r}")
-        if text[:1] in "|>":
-            return self.block_scalar(text, parent_indent)
-        if text[:1] in "'\"":
-            value, rest = self.scan(col, lambda t: _scan_quoted(t, 0))
-            self.check_trailing(rest)
-            return value
-        if text[:1] in "[{":
-            def flow(t):
-                parser = _FlowParser(t, self.anchors, self.resolve)
-                return parser.value(), parser.i
-            value, rest = self.scan(col, flow)
-            self.check_trailing(rest)
-            return value
-        return self.plain(text, parent_indent)
-
-    def plain(self, text, parent_indent):
-        m = re.search(r"[ \t]#", text)
-        first = (text[:m.start()] if m else text).strip()
-        parts = [first]
-        self.i += 1
-        if m is None:
-            blanks = 0
-            while self.i < self.end:
-                line = self.lines[self.i]
-                s = line.strip()
-                if s == "":
-                    blanks += 1
-                    self.i += 1
-                    continue
-                if self.indent(line) <= parent_indent or s.startswith("#"):
-                    break
-                if parent_indent < 0 and self.key_split(s) is not None:
-                    break
-                cm = re.search(r"[ \t]#", s)
-                parts.append("\n" * blanks if blanks else " ")
-                parts.append(s[:cm.start()].rstrip() if cm else s)
-                blanks = 0
-                self.i += 1
-                if cm:
-                    break
-        return _resolve_plain("".join(parts), self.resolve)
-
-    def block_scalar(self, header, parent_indent):
-        m = _BLOCK_HEADER.match(header)
-        if not m:
-            raise YamlError(f"bad block scalar header {header!r}")
-        folded = m.group(1) == ">"
-        chomp = m.group(2) or m.group(4)
-        min_indent = max(parent_indent + 1, 1)
-        self.i += 1
-        start = self.i
-        j = start
-        if m.group(3):
-            indent = min_indent + int(m.group(3)) - 1
-        else:
-            max_blank = 0
-            indent = None
-            while j < self.end:
-                line = self.lines[j]
-                if line.strip(" ") == "":
-                    max_blank = max(max_blank, len(line))
-                    j += 1
-                    continue
-                indent = max(min_indent, self.indent(line), max_blank)
-                break
-            if indent is None:
-                indent = max(min_indent, max_blank)
-        # (is_content, text) for every line of the scalar
-        rows = []
-        j = start
-        while j < self.end:
-            line = self.lines[j]
-            if line.strip(" ") == "" and len(line) <= indent:
-                rows.append((False, ""))
-            elif self.indent(line) >= indent:
-                rows.append((True, line[indent:]))
-            else:
-                break
-            j += 1
-        self.i = j
-        chunks = []
-        k = 0
-        leading = 0
-        while k < len(rows) and not rows[k][0]:
-            leading += 1
-            k += 1
-        line_break = ""
-        trailing = leading
-        if k < len(rows):
-            chunks.append("\n" * leading)
-            trailing = 0
-            while k < len(rows):
-                content = rows[k][1]
-                leading_non_space = content[:1] not in (" ", "\t")
-                chunks.append(content)
-                src_index = start + k
-                line_break = "\n" if (src_index < len(self.lines) - 1 or self.last_has_break) else ""
-                k += 1
-                breaks = 0
-                while k < len(rows) and not rows[k][0]:
-                    breaks += 1
-                    k += 1
-                if k < len(rows):
-                    nxt = rows[k][1]
-                    if folded and line_break == "\n" and leading_non_space and nxt[:1] not in (" ", "\t"):
-                        if not breaks:
-                            chunks.append(" ")
-                    else:
-                        chunks.append(line_break)
-                    chunks.append("\n" * breaks)
-                else:
-                    trailing = breaks
-        if chomp != "-":
-            chunks.append(line_break)
-        if chomp == "+":
-            chunks.append("\n" * trailing)
-        return "".join(chunks)
-
-
-def _is_indicator(content, char):
-    return content == char or content.startswith((char + " ", char + "\t"))
-
-
-def _resolve_key(key):
-    value = _resolve_plain(key)
-    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else key
-
-
-def _plain_text(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def yaml_load(text, resolve=True):
-    """Parse one YAML document (the subset described above) into Python values."""
-    return _BlockParser(text, resolve).document()
-
-
 def load_mapping(text, what):
-    """JSON or YAML mapping from ``text``, as Juju accepts for ``--file``."""
-    stripped = text.strip()
-    if stripped == "":
+    """A YAML (or JSON) mapping of strings, read as Juju reads ``--file``: scalars stay text."""
+    try:
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as err:
+        raise ToolError(f"cannot parse {what}: yaml: {err}".replace("\n", " ")) from None
+    if data is None or data == "":
         return {}
-    data = None
-    if stripped.startswith("{"):
-        try:
-            data = json.loads(stripped)
-        except ValueError:
-            data = None
-    if data is None:
-        try:
-            data = yaml_load(text, resolve=False)
-        except YamlError as err:
-            raise ToolError(f"cannot parse {what}: yaml: {err}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ToolError(f"cannot parse {what}: expected a mapping, got {type(data).__name__}")
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ToolError(f"cannot parse {what}: yaml: cannot unmarshal into map[string]string")
     return data
 
 
-# --------------------------------------------------------------------------------------------
-# State files
-# --------------------------------------------------------------------------------------------
+# -- State files -----------------------------------------------------------------------------
 
 
 class State:
@@ -760,9 +120,7 @@ def is_leader(state):
     return bool(state.model().get("leader", False))
 
 
-# --------------------------------------------------------------------------------------------
-# Argument parsing, gnuflag style: flags may come anywhere, "--" ends them.
-# --------------------------------------------------------------------------------------------
+# -- Argument parsing, gnuflag style: flags may come anywhere, "--" ends them. ---------------
 
 _FLAG_ALIASES = {"r": "relation", "l": "log-level", "s": "storage", "o": "output", "a": "all"}
 
@@ -788,37 +146,40 @@ def parse_args(args, value_flags=(), bool_flags=()):
         if name in value_flags:
             if not eq:
                 if i >= len(args):
-                    raise ToolError(f"flag needs an argument: {a}", 2)
+                    raise ToolError(f"option needs an argument: {a}", 2)
                 val = args[i]
                 i += 1
             opts[name] = val
         elif name in bool_flags:
             if eq:
                 if val.lower() not in ("true", "false", "1", "0", "t", "f"):
-                    raise ToolError(f'invalid boolean value "{val}" for flag {a}', 2)
+                    raise ToolError(f'invalid boolean value "{val}" for option {a}', 2)
                 opts[name] = val.lower() in ("true", "1", "t")
             else:
                 opts[name] = True
         else:
-            raise ToolError("flag provided but not defined: {}".format(a.split("=")[0]), 2)
+            raise ToolError("option provided but not defined: {}".format(a.split("=")[0]), 2)
     return opts, pos
 
 
 def render(value, opts):
-    """Format output as Juju does: JSON with --format=json, else 'smart' (plain strings)."""
+    """Format output as Juju does: ``--format=json``, ``yaml``, or "smart" (the default)."""
     fmt = opts.get("format", "smart")
     if fmt not in ("json", "yaml", "smart"):
-        raise ToolError(f'invalid value "{fmt}" for flag --format: unknown format', 2)
+        raise ToolError(f'invalid value "{fmt}" for option --format: unknown format "{fmt}"', 2)
+    strings = isinstance(value, list) and all(isinstance(v, str) for v in value)
     if fmt == "json":
         text = json.dumps(value) + "\n"
-    elif isinstance(value, str):
-        text = value if value.endswith("\n") or value == "" else value + "\n"
+    elif fmt == "yaml" or (isinstance(value, (dict, list)) and not strings):
+        text = yaml.safe_dump(value, default_flow_style=False) if value or fmt == "yaml" else ""
+    elif strings:
+        text = "".join(v + "\n" for v in value)
     elif isinstance(value, bool):
         text = ("True" if value else "False") + "\n"
     elif value is None:
         text = ""
     else:
-        text = json.dumps(value, indent=2) + "\n"
+        text = str(value) if str(value).endswith("\n") else f"{value}\n"
     if opts.get("output"):
         with open(opts["output"], "w", encoding="utf-8") as f:
             f.write(text)
@@ -826,9 +187,7 @@ def render(value, opts):
     return text
 
 
-# --------------------------------------------------------------------------------------------
-# Tools
-# --------------------------------------------------------------------------------------------
+# -- Tools -----------------------------------------------------------------------------------
 
 
 def charm_file(name):
@@ -843,8 +202,8 @@ def read_charm_yaml(name):
     except FileNotFoundError:
         return {}
     try:
-        return yaml_load(text) or {}
-    except YamlError as err:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
         raise ToolError(f"cannot parse {name}: {err}") from None
 
 
@@ -893,9 +252,6 @@ def tool_resource_get(state, args, stdin):
     return path + "\n"
 
 
-_TOP_KEY = re.compile(r"^([^\s#'\"-][^:]*?|'[^']*'|\"[^\"]*\"):(\s|$)", re.MULTILINE)
-
-
 def tool_pod_spec_set(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("file", "k8s-resources"))
     if pos:
@@ -914,22 +270,18 @@ def tool_pod_spec_set(state, args, stdin):
                 k8s_text = f.read()
     except OSError as err:
         raise ToolError(f"cannot read spec: {err}") from None
-    # Juju joins the two files as text and parses the result strictly (reference section 1.1).
-    merged = spec_text + (k8s_text or "")
-    if k8s_text:
-        spec_keys = {m.group(1) for m in _TOP_KEY.finditer(spec_text)}
-        dup = sorted({m.group(1) for m in _TOP_KEY.finditer(k8s_text)} & spec_keys)
-        if dup:
-            # Stricter than Juju may be (Go yaml may keep the last key silently), but it is a
-            # charm bug either way: one of the two sections is lost.
-            raise ToolError(f"cannot parse pod spec: top-level key {', '.join(dup)} appears in both --file "
-                            "and --k8s-resources (Juju concatenates the files; test-double check)")
+    # Juju joins the two files as text and parses the result (reference section 1.1). A key in
+    # both loses one section: stricter than Juju may be, but a charm bug either way.
     try:
-        parsed = yaml_load(merged)
-    except YamlError as err:
+        parsed, k8s = (yaml.safe_load(t or "{}") for t in (spec_text, k8s_text))
+    except yaml.YAMLError as err:
         raise ToolError(f"cannot parse pod spec: yaml: {err}") from None
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or not isinstance(k8s, dict):
         raise ToolError("cannot parse pod spec: not a mapping")
+    dup = sorted(set(parsed) & set(k8s))
+    if dup:
+        raise ToolError(f"cannot parse pod spec: top-level key {', '.join(dup)} appears in both --file "
+                        "and --k8s-resources (Juju concatenates the files; test-double check)")
     if parsed.get("version", 0) not in (0, 2, 3):
         raise ToolError("latest supported version 3, but got {}".format(parsed.get("version")))
     index = state.read("pod-specs.json", {"count": 0})
@@ -1007,23 +359,29 @@ def tool_application_version_set(state, args, stdin):
     return ""
 
 
-# -- relations --------------------------------------------------------------------------------
+# -- relations (Juju's relation-*.go, 2.9 and 3.6 alike) -----------------------------------
 
 
 def relations(state):
     return state.read("relations.json", {"next_id": 0, "relations": {}})
 
 
+def juju_major():
+    return int((os.environ.get("JUJU_VERSION") or "2").split(".")[0])
+
+
 def find_relation(store, ref):
-    """The relation for ``-r`` (``endpoint:N`` or ``N``; default JUJU_RELATION_ID)."""
-    ref = ref or os.environ.get("JUJU_RELATION_ID", "")
+    """The relation for ``-r`` (``N`` or ``endpoint:N``: Juju reads the number only)."""
+    ref = ref if ref is not None else os.environ.get("JUJU_RELATION_ID", "")
     if not ref:
         raise ToolError("no relation id specified", 2)
-    endpoint, _, number = ref.rpartition(":")
-    rel = store["relations"].get(number)
-    if rel is None or (endpoint and endpoint != rel["endpoint"]):
+    number = ref.rpartition(":")[2]
+    if not number.isdigit():
+        raise ToolError(f'invalid value "{ref}" for option -r: invalid relation id', 2)
+    rel = store["relations"].get(str(int(number)))
+    if rel is None:
         raise ToolError(f'invalid value "{ref}" for option -r: relation not found', 2)
-    return number, rel
+    return str(int(number)), rel
 
 
 def tool_relation_ids(state, args, stdin):
@@ -1031,43 +389,41 @@ def tool_relation_ids(state, args, stdin):
     endpoint = pos[0] if pos else os.environ.get("JUJU_RELATION", "")
     if not endpoint:
         raise ToolError("no endpoint name specified", 2)
-    store = relations(state)
-    ids = [f"{endpoint}:{n}" for n, rel in sorted(store["relations"].items(), key=lambda kv: int(kv[0]))
-           if rel["endpoint"] == endpoint]
-    return render(ids, opts) if opts.get("format") == "json" else "".join(i + "\n" for i in ids)
+    if len(pos) > 1:
+        raise ToolError(f"unrecognized args: {pos[1:]}", 2)
+    rels = sorted(relations(state)["relations"].items(), key=lambda kv: int(kv[0]))
+    return render([f"{endpoint}:{n}" for n, rel in rels if rel["endpoint"] == endpoint], opts)
 
 
 def tool_relation_list(state, args, stdin):
-    opts, _ = parse_args(args, value_flags=("relation",), bool_flags=("app",))
+    opts, pos = parse_args(args, value_flags=("relation",), bool_flags=("app",))
+    if pos:
+        raise ToolError(f"unrecognized args: {pos}", 2)
     _, rel = find_relation(relations(state), opts.get("relation"))
-    if opts.get("app"):
-        return render(rel["remote_app"], opts)
-    units = list(rel["units"])
-    return render(units, opts) if opts.get("format") == "json" else "".join(u + "\n" for u in units)
+    return render(rel["remote_app"] if opts.get("app") else list(rel["units"]), opts)
 
 
 def tool_relation_get(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("relation",), bool_flags=("app",))
     _, rel = find_relation(relations(state), opts.get("relation"))
-    key = pos[0] if pos else "-"
-    member = pos[1] if len(pos) > 1 else os.environ.get("JUJU_REMOTE_UNIT", "")
+    key = pos[0] if pos and pos[0] != "-" else ""
+    default = "JUJU_REMOTE_APP" if opts.get("app") else "JUJU_REMOTE_UNIT"
+    member = pos[1] if len(pos) > 1 else os.environ.get(default, "")
     if len(pos) > 2:
         raise ToolError(f"unrecognized args: {pos[2:]}", 2)
     if not member:
         raise ToolError("no unit or application specified", 2)
     if opts.get("app"):
-        if member not in (app_name(), rel["remote_app"]):
-            raise ToolError(f'invalid application "{member}" for relation')
-        peer = rel["remote_app"] == app_name()
-        if member == app_name() and not peer and not is_leader(state):
+        own = member == app_name()
+        if member != rel["remote_app"] and not own:
             raise ToolError("permission denied")
-    elif member != unit_name() and member not in rel["units"]:
-        raise ToolError(f'cannot read settings for unit "{member}" in relation "{rel["endpoint"]}": '
-                        f'unit "{member}": settings not found')
+        if own and rel["remote_app"] != app_name() and not is_leader(state):
+            raise ToolError("permission denied")
+    elif member not in (unit_name(), os.environ.get("JUJU_DEPARTING_UNIT")) and member not in rel["units"]:
+        raise ToolError(f'cannot read settings for unit "{member}" in relation "{rel["endpoint"]}:'
+                        f'{rel["remote_app"]}": unit "{member}": settings not found')
     bag = dict(rel["data"].get(member, {}))
-    if key != "-":
-        return render(bag.get(key), opts) if opts.get("format") == "json" else (bag.get(key, "") + "\n")
-    return render(bag, opts)
+    return render(bag.get(key) if key else bag, opts)
 
 
 def read_settings(opts, pos, stdin, what):
@@ -1077,31 +433,34 @@ def read_settings(opts, pos, stdin, what):
         if opts["file"] == "-":
             text = stdin or ""
         else:
-            with open(opts["file"], encoding="utf-8") as f:
-                text = f.read()
+            try:
+                with open(opts["file"], encoding="utf-8") as f:
+                    text = f.read()
+            except OSError as err:
+                raise ToolError(f"open {opts['file']}: {err.strerror.lower()}") from None
         settings.update(load_mapping(text, what))
     for kv in pos:
         k, eq, v = kv.partition("=")
-        if not eq:
+        if not eq or not k:
             raise ToolError(f'expected "key=value", got "{kv}"', 2)
         settings[k] = v
     return settings
 
 
 def tool_relation_set(state, args, stdin):
+    # Juju still accepts --format here (deprecated, no effect).
     opts, pos = parse_args(args, value_flags=("relation", "file"), bool_flags=("app",))
     store = relations(state)
     number, rel = find_relation(store, opts.get("relation"))
     settings = read_settings(opts, pos, stdin, "relation settings")
-    member = app_name() if opts.get("app") else unit_name()
     if opts.get("app") and not is_leader(state):
-        raise ToolError("cannot write relation settings: this unit is not the leader")
-    bag = rel["data"].setdefault(member, {})
+        raise ToolError("cannot write relation settings")
+    bag = rel["data"].setdefault(app_name() if opts.get("app") else unit_name(), {})
     for k, v in settings.items():
-        if v is None or v == "":
-            bag.pop(str(k), None)
+        if v == "":
+            bag.pop(k, None)
         else:
-            bag[str(k)] = v if isinstance(v, str) else _plain_text(v)
+            bag[k] = v
     store["relations"][number] = rel
     state.write("relations.json", store)
     return ""
@@ -1118,23 +477,26 @@ def tool_network_get(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("relation",), bool_flags=flags)
     if len(pos) != 1:
         raise ToolError("no arguments specified" if not pos else f"unrecognized args: {pos[1:]}", 2)
-    if opts.get("relation"):
+    if opts.get("relation") is not None:
         find_relation(relations(state), opts["relation"])
+    meta = read_charm_yaml("metadata.yaml")
+    bindings = {n for role in ("provides", "requires", "peers", "extra-bindings") for n in meta.get(role) or {}}
+    if pos[0] not in bindings:
+        raise ToolError(f'no network config found for binding "{pos[0]}"')
     address = state.model().get("network", "127.0.0.1")
-    info = {
-        "bind-addresses": [{
-            "mac-address": "", "interface-name": "eth0",
-            "addresses": [{"hostname": "", "value": address, "cidr": address + "/32"}],
-            "macaddress": "", "interfacename": "eth0",
-        }],
-        "egress-subnets": [address + "/32"],
-        "ingress-addresses": [address],
-    }
-    if opts.get("ingress-address") or opts.get("primary-address") or opts.get("bind-address"):
-        return render(address, opts)
-    if opts.get("egress-subnets"):
-        return render(info["egress-subnets"], opts)
-    return render(info, opts)
+    entry = {"hostname": "", "value": address, "cidr": address + "/32"}
+    interface = {"mac-address": "", "interface-name": "eth0", "addresses": [entry]}
+    if juju_major() < 3:  # Juju 2.9 still printed the old spellings beside the new ones
+        interface.update({"macaddress": "", "interfacename": "eth0"})
+    else:
+        entry["address"] = address
+    info = {"bind-addresses": [interface], "egress-subnets": [address + "/32"], "ingress-addresses": [address]}
+    values = {"bind-address": address, "ingress-address": address, "primary-address": address,
+              "egress-subnets": info["egress-subnets"]}
+    asked = [f for f in flags if opts.get(f)]
+    if len(asked) == 1:
+        return render(values[asked[0]], opts)
+    return render({f: values[f] for f in asked} if asked else info, opts)
 
 
 # -- actions ----------------------------------------------------------------------------------
@@ -1212,7 +574,7 @@ def tool_storage_list(state, args, stdin):
     storage = state.model().get("storage") or {}
     ids = sorted((s for s in storage if not pos or s.split("/")[0] == pos[0]),
                  key=lambda s: (s.split("/")[0], int(s.split("/")[1])))
-    return render(ids, opts) if opts.get("format") == "json" else "".join(s + "\n" for s in ids)
+    return render(ids, opts)
 
 
 def tool_storage_get(state, args, stdin):
@@ -1243,11 +605,12 @@ def tool_storage_add(state, args, stdin):
 def tool_goal_state(state, args, stdin):
     opts, _ = parse_args(args)
     since = now()
-    units = {unit_name(): {"status": "active", "since": since}}
-    for extra in state.model().get("goal_units") or []:
-        units[extra] = {"status": "active", "since": since}
+    store = relations(state)["relations"].values()
+    peers = [u for rel in store if rel["remote_app"] == app_name() for u in rel["units"]]
+    units = {u: {"status": "active", "since": since}
+             for u in [unit_name(), *peers, *(state.model().get("goal_units") or [])]}
     rels = {}
-    for rel in relations(state)["relations"].values():
+    for rel in store:
         entry = rels.setdefault(rel["endpoint"], {})
         entry[rel["remote_app"]] = {"status": "joined", "since": since}
         for u in rel["units"]:
@@ -1282,7 +645,7 @@ def tool_state_set(state, args, stdin):
         if v is None or v == "":
             data.pop(str(k), None)
         else:
-            data[str(k)] = v if isinstance(v, str) else _plain_text(v)
+            data[str(k)] = v
     state.write("juju-state.json", data)
     return ""
 
@@ -1330,9 +693,10 @@ def tool_close_port(state, args, stdin):
 def tool_opened_ports(state, args, stdin):
     opts, _ = parse_args(args, bool_flags=("endpoints",))
     ports = state.read("ports.json", [])
-    return render(ports, opts) if opts.get("format") == "json" else "".join(p + "\n" for p in ports)
+    return render(ports, opts)
 
 
+# Juju 3 has no leader-get or leader-set (JujuSim links them for Juju 2.x only).
 def tool_leader_get(state, args, stdin):
     opts, pos = parse_args(args)
     data = state.read("leader-settings.json", {})
@@ -1340,7 +704,7 @@ def tool_leader_get(state, args, stdin):
 
 
 def tool_leader_set(state, args, stdin):
-    _, pos = parse_args(args, value_flags=("file",))
+    _, pos = parse_args(args)
     if not is_leader(state):
         raise ToolError("cannot write leadership settings: cannot write settings: not the leader")
     data = state.read("leader-settings.json", {})
@@ -1356,40 +720,7 @@ def tool_leader_set(state, args, stdin):
     return ""
 
 
-HANDLERS = {
-    "is-leader": tool_is_leader,
-    "config-get": tool_config_get,
-    "resource-get": tool_resource_get,
-    "pod-spec-set": tool_pod_spec_set,
-    "k8s-spec-set": tool_pod_spec_set,
-    "status-set": tool_status_set,
-    "status-get": tool_status_get,
-    "juju-log": tool_juju_log,
-    "application-version-set": tool_application_version_set,
-    "relation-ids": tool_relation_ids,
-    "relation-list": tool_relation_list,
-    "relation-get": tool_relation_get,
-    "relation-set": tool_relation_set,
-    "relation-model-get": tool_relation_model_get,
-    "network-get": tool_network_get,
-    "action-get": tool_action_get,
-    "action-set": tool_action_set,
-    "action-log": tool_action_log,
-    "action-fail": tool_action_fail,
-    "storage-list": tool_storage_list,
-    "storage-get": tool_storage_get,
-    "storage-add": tool_storage_add,
-    "goal-state": tool_goal_state,
-    "credential-get": tool_credential_get,
-    "state-get": tool_state_get,
-    "state-set": tool_state_set,
-    "state-delete": tool_state_delete,
-    "opened-ports": tool_opened_ports,
-    "open-port": tool_open_port,
-    "close-port": tool_close_port,
-    "leader-get": tool_leader_get,
-    "leader-set": tool_leader_set,
-}
+tool_k8s_spec_set = tool_pod_spec_set
 
 
 def injected_failure(state, tool):
@@ -1438,7 +769,7 @@ def main(argv):
         failure = injected_failure(state, tool)
         if failure is not None:
             raise failure
-        handler = HANDLERS.get(tool)
+        handler = globals().get("tool_" + tool.replace("-", "_")) if tool in TOOLS else None
         if handler is None:
             raise ToolError(f"unknown hook tool {tool!r} (not simulated by hooktool.py)", 127)
         out = handler(state, args, stdin)
