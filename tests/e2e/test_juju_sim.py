@@ -6,7 +6,6 @@ Each test runs the tiny charm as a real process through ``./dispatch``, as Juju 
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -59,7 +59,7 @@ class ToolError(Exception):
 def load_mapping(text, what):
     """A YAML (or JSON) mapping of strings, read as Juju reads ``--file``: scalars stay text."""
     try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (builds str, list, dict only)
     except yaml.YAMLError as err:
         raise ToolError(f"cannot parse {what}: yaml: {err}".replace("\n", " ")) from None
     if data is None or data == "":
