@@ -390,6 +390,21 @@ class JujuSim:
                     bag[k] = str(v)
         self._write_json("relations.json", store)
 
+    def add_remote_unit(self, relation_id: int, unit: str,
+                        data: Optional[Mapping[str, str]] = None) -> None:
+        """A remote unit joins the relation (a peer unit, for a peer relation); no hooks run."""
+        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        rel = store["relations"][str(relation_id)]
+        if unit.split("/")[0] != rel["remote_app"] or unit in rel["units"]:
+            raise ValueError(f"{unit!r} is not a new unit of {rel['remote_app']!r}")
+        rel["units"].append(unit)
+        rel["data"][unit] = _strings(data or {})
+        self._write_json("relations.json", store)
+
+    def set_goal_units(self, units: Sequence[str]) -> None:
+        """Further units of this application that ``goal-state`` lists (ops' planned_units)."""
+        self._update_model(goal_units=list(units))
+
     def remove_relation(self, relation_id: int) -> List[HookResult]:
         """``juju remove-relation``: departed for each remote unit, then broken; then it is gone."""
         rel = self._relation(relation_id)
