@@ -7,16 +7,12 @@ charm's own ``PYTHONPATH`` does not leak in.  Python 3.8+.
 
 State lives in the directory named by ``HOOKTOOL_STATE`` (JSON files, written atomically):
 
-``model.json`` (written by the test, read here)
-    ``leader`` (bool), ``config`` (option -> value; ``None`` = unset), ``network`` (address),
-    ``action`` (``{"name", "params"}``), ``storage`` (``{"data/0": {"kind", "location"}}``),
-    ``goal_units`` (extra unit names), ``fail`` (tool -> stderr text, or
-    ``{"stderr", "returncode", "times"}``) to make a tool fail like Juju would.
-``relations.json``
-    ``{"next_id": N, "relations": {"<id>": {"endpoint", "remote_app", "units": [...],
-    "data": {member: {key: value}}}}}``; a member is a unit or application name.
-``resources/<name>/content.yaml``
-    what ``resource-get <name>`` points at (written by the test).
+``model.json`` (written by the test): ``leader``, ``config`` (option -> value), ``network``
+(address), ``action`` (``{"name", "params"}``), ``storage`` (``{"data/0": {"kind", "location"}}``),
+``goal_units``, ``fail`` (tool -> stderr, or ``{"stderr", "returncode", "times"}``).
+``relations.json``: ``{"next_id": N, "relations": {"<id>": {"endpoint", "remote_app", "units",
+"data": {member: {key: value}}}}}``; a member is a unit or application name.
+``resources/<name>/content.yaml``: what ``resource-get <name>`` points at.
 Written here: ``calls.jsonl`` (one ``{"tool", "argv", "stdin", "returncode"}`` per call),
 ``status.json``, ``pod-spec-<n>.yaml`` / ``k8s-resources-<n>.yaml`` (copies: ops deletes the
 originals right after the call) plus ``pod-spec.yaml`` / ``k8s-resources.yaml`` (latest) and
@@ -34,15 +30,6 @@ import sys
 import time
 
 import yaml
-
-TOOLS = (
-    "is-leader", "config-get", "resource-get", "pod-spec-set", "k8s-spec-set", "status-set",
-    "status-get", "juju-log", "application-version-set", "relation-ids", "relation-list",
-    "relation-get", "relation-set", "relation-model-get", "network-get", "action-get",
-    "action-set", "action-log", "action-fail", "storage-list", "storage-get", "storage-add",
-    "goal-state", "state-get", "state-set", "state-delete", "opened-ports", "open-port",
-    "close-port", "leader-get", "leader-set", "credential-get",
-)
 
 SETTABLE_STATUSES = ("maintenance", "blocked", "waiting", "active")
 
@@ -91,6 +78,11 @@ class State:
 
     def model(self):
         return self.read("model.json", {})
+
+
+def read_file(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def write_atomic(path, text):
@@ -196,40 +188,26 @@ def charm_file(name):
 
 
 def read_charm_yaml(name):
-    try:
-        with open(charm_file(name), encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
+    if not os.path.exists(charm_file(name)):
         return {}
-    try:
-        return yaml.safe_load(text) or {}
-    except yaml.YAMLError as err:
-        raise ToolError(f"cannot parse {name}: {err}") from None
+    return yaml.safe_load(read_file(charm_file(name))) or {}
 
 
 def current_config(state, include_unset=False):
     options = (read_charm_yaml("config.yaml").get("options") or {})
-    values = {}
-    for name, option in options.items():
-        values[name] = (option or {}).get("default")
-    for name, value in (state.model().get("config") or {}).items():
-        values[name] = value
-    if include_unset:
-        return values
-    return {k: v for k, v in values.items() if v is not None}
+    values = {name: (option or {}).get("default") for name, option in options.items()}
+    values.update(state.model().get("config") or {})
+    return {k: v for k, v in values.items() if include_unset or v is not None}
 
 
 def tool_is_leader(state, args, stdin):
-    opts, _ = parse_args(args)
-    return render(is_leader(state), opts)
+    return render(is_leader(state), parse_args(args)[0])
 
 
 def tool_config_get(state, args, stdin):
     opts, pos = parse_args(args, bool_flags=("all",))
     config = current_config(state, include_unset=bool(opts.get("all")))
-    if pos:
-        return render(config.get(pos[0]), opts)
-    return render(config, opts)
+    return render(config.get(pos[0]) if pos else config, opts)
 
 
 def tool_resource_get(state, args, stdin):
@@ -237,10 +215,7 @@ def tool_resource_get(state, args, stdin):
     if len(pos) != 1:
         raise ToolError("resource-get expects exactly one resource name", 2)
     name = pos[0]
-    try:
-        declared = read_charm_yaml("metadata.yaml").get("resources") or {}
-    except ToolError:
-        declared = {}
+    declared = read_charm_yaml("metadata.yaml").get("resources") or {}
     path = state.path(os.path.join("resources", name, "content.yaml"))
     if declared and name not in declared:
         raise ToolError(f'could not download resource: resource "{name}" not found')
@@ -262,12 +237,7 @@ def tool_pod_spec_set(state, args, stdin):
     if not spec_file:
         raise ToolError("no pod spec specified: use --file", 2)
     try:
-        with open(spec_file, encoding="utf-8") as f:
-            spec_text = f.read()
-        k8s_text = None
-        if opts.get("k8s-resources"):
-            with open(opts["k8s-resources"], encoding="utf-8") as f:
-                k8s_text = f.read()
+        spec_text, k8s_text = (read_file(f) if f else None for f in (spec_file, opts.get("k8s-resources")))
     except OSError as err:
         raise ToolError(f"cannot read spec: {err}") from None
     # Juju joins the two files as text and parses the result (reference section 1.1). A key in
@@ -284,30 +254,25 @@ def tool_pod_spec_set(state, args, stdin):
                         "and --k8s-resources (Juju concatenates the files; test-double check)")
     if parsed.get("version", 0) not in (0, 2, 3):
         raise ToolError("latest supported version 3, but got {}".format(parsed.get("version")))
-    index = state.read("pod-specs.json", {"count": 0})
-    n = index["count"] + 1
-    write_atomic(state.path(f"pod-spec-{n}.yaml"), spec_text)
-    write_atomic(state.path("pod-spec.yaml"), spec_text)
-    if k8s_text is not None:
-        write_atomic(state.path(f"k8s-resources-{n}.yaml"), k8s_text)
-        write_atomic(state.path("k8s-resources.yaml"), k8s_text)
-    elif os.path.exists(state.path("k8s-resources.yaml")):
-        os.unlink(state.path("k8s-resources.yaml"))
+    n = state.read("pod-specs.json", {"count": 0})["count"] + 1
+    for name, text in (("pod-spec", spec_text), ("k8s-resources", k8s_text)):
+        if text is not None:
+            write_atomic(state.path(f"{name}-{n}.yaml"), text)
+            write_atomic(state.path(f"{name}.yaml"), text)
+        elif os.path.exists(state.path(f"{name}.yaml")):
+            os.unlink(state.path(f"{name}.yaml"))
     state.write("pod-specs.json", {"count": n})
     return ""
 
 
 def tool_status_set(state, args, stdin):
     opts, pos = parse_args(args, bool_flags=("application",))
-    if not pos:
-        raise ToolError("invalid args, require <status> [message] [data]", 2)
-    if len(pos) > 2:
-        raise ToolError(f"unrecognized args: {pos[2:]}", 2)
-    status = pos[0]
-    message = pos[1] if len(pos) > 1 else ""
+    if not pos or len(pos) > 2:
+        raise ToolError("invalid args, require <status> [message] [data]" if not pos
+                        else f"unrecognized args: {pos[2:]}", 2)
+    status, message = pos[0], (pos[1] if len(pos) > 1 else "")
     if status not in SETTABLE_STATUSES:
-        choices = " ".join(SETTABLE_STATUSES)
-        raise ToolError(f'invalid status "{status}", expected one of [{choices}]')
+        raise ToolError(f'invalid status "{status}", expected one of [{" ".join(SETTABLE_STATUSES)}]')
     is_app = bool(opts.get("application"))
     if is_app and not is_leader(state):
         raise ToolError("setting application status: this unit is not the leader")
@@ -345,9 +310,8 @@ def tool_status_get(state, args, stdin):
 def tool_juju_log(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("log-level",), bool_flags=("debug",))
     level = opts.get("log-level", "DEBUG" if opts.get("debug") else "INFO")
-    message = " ".join(pos)
     with open(state.path("juju-log.txt"), "a", encoding="utf-8") as f:
-        f.write(f"{unit_name()} {level}: {message}\n")
+        f.write(f"{unit_name()} {level}: {' '.join(pos)}\n")
     return ""
 
 
@@ -430,14 +394,10 @@ def read_settings(opts, pos, stdin, what):
     """Settings of relation-set/state-set: a YAML or JSON mapping from --file (- is stdin), then key=value."""
     settings = {}
     if opts.get("file"):
-        if opts["file"] == "-":
-            text = stdin or ""
-        else:
-            try:
-                with open(opts["file"], encoding="utf-8") as f:
-                    text = f.read()
-            except OSError as err:
-                raise ToolError(f"open {opts['file']}: {err.strerror.lower()}") from None
+        try:
+            text = (stdin or "") if opts["file"] == "-" else read_file(opts["file"])
+        except OSError as err:
+            raise ToolError(f"open {opts['file']}: {err.strerror.lower()}") from None
         settings.update(load_mapping(text, what))
     for kv in pos:
         k, eq, v = kv.partition("=")
@@ -445,6 +405,16 @@ def read_settings(opts, pos, stdin, what):
             raise ToolError(f'expected "key=value", got "{kv}"', 2)
         settings[k] = v
     return settings
+
+
+def merge(bag, settings):
+    """Juju's rule for relation-set, state-set and leader-set: a key set to "" is deleted."""
+    for k, v in settings.items():
+        if v == "":
+            bag.pop(k, None)
+        else:
+            bag[k] = v
+    return bag
 
 
 def tool_relation_set(state, args, stdin):
@@ -455,12 +425,7 @@ def tool_relation_set(state, args, stdin):
     settings = read_settings(opts, pos, stdin, "relation settings")
     if opts.get("app") and not is_leader(state):
         raise ToolError("cannot write relation settings")
-    bag = rel["data"].setdefault(app_name() if opts.get("app") else unit_name(), {})
-    for k, v in settings.items():
-        if v == "":
-            bag.pop(k, None)
-        else:
-            bag[k] = v
+    merge(rel["data"].setdefault(app_name() if opts.get("app") else unit_name(), {}), settings)
     store["relations"][number] = rel
     state.write("relations.json", store)
     return ""
@@ -550,18 +515,16 @@ def tool_action_set(state, args, stdin):
 
 def tool_action_log(state, args, stdin):
     current_action(state)
-    _, pos = parse_args(args)
     out = _action_out(state)
-    out["logs"].append(" ".join(pos))
+    out["logs"].append(" ".join(parse_args(args)[1]))
     state.write("action-out.json", out)
     return ""
 
 
 def tool_action_fail(state, args, stdin):
     current_action(state)
-    _, pos = parse_args(args)
     out = _action_out(state)
-    out["failed"] = " ".join(pos) or "action failed without reason given, check action for errors"
+    out["failed"] = " ".join(parse_args(args)[1]) or "action failed without reason given, check action for errors"
     state.write("action-out.json", out)
     return ""
 
@@ -579,13 +542,9 @@ def tool_storage_list(state, args, stdin):
 
 def tool_storage_get(state, args, stdin):
     if "--help" in args or "-h" in args:
-        return (
-            "Usage: storage-get [options] [<key>]\n\n"
-            "Summary:\nprint information for storage instance with specified id\n\n"
-            "Options:\n--format  (= smart)\n    Specify output format (json|smart|yaml)\n"
-            "-o, --output (= \"\")\n    Specify an output file\n"
-            "-s  (= {})\n    specify a storage instance by id\n".format(os.environ.get("JUJU_STORAGE_ID", ""))
-        )
+        # What ops parses to learn the default storage id (_ModelBackend._STORAGE_KEY_RE).
+        return "Usage: storage-get [options] [<key>]\n\nOptions:\n-s  (= {})\n".format(
+            os.environ.get("JUJU_STORAGE_ID", ""))
     opts, pos = parse_args(args, value_flags=("storage",))
     ident = opts.get("storage") or os.environ.get("JUJU_STORAGE_ID", "")
     storage = state.model().get("storage") or {}
@@ -628,25 +587,17 @@ def tool_credential_get(state, args, stdin):
 def tool_state_get(state, args, stdin):
     opts, pos = parse_args(args, bool_flags=("strict",))
     data = state.read("juju-state.json", {})
-    if not pos:
-        return render(data, opts) if data else ""
-    if pos[0] not in data:
-        if opts.get("strict"):
+    if not pos or pos[0] not in data:
+        if pos and opts.get("strict"):
             raise ToolError(f'"{pos[0]}" not found')
-        return ""
+        return render(data, opts) if data and not pos else ""
     return data[pos[0]] if opts.get("format") != "json" else render(data[pos[0]], opts)
 
 
 def tool_state_set(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("file",))
     settings = read_settings(opts, pos, stdin, "state")
-    data = state.read("juju-state.json", {})
-    for k, v in settings.items():
-        if v is None or v == "":
-            data.pop(str(k), None)
-        else:
-            data[str(k)] = v
-    state.write("juju-state.json", data)
+    state.write("juju-state.json", merge(state.read("juju-state.json", {}), settings))
     return ""
 
 
@@ -654,9 +605,7 @@ def tool_state_delete(state, args, stdin):
     _, pos = parse_args(args)
     if len(pos) != 1:
         raise ToolError("state-delete expects exactly one key", 2)
-    data = state.read("juju-state.json", {})
-    data.pop(pos[0], None)
-    state.write("juju-state.json", data)
+    state.write("juju-state.json", merge(state.read("juju-state.json", {}), {pos[0]: ""}))
     return ""
 
 
@@ -668,19 +617,14 @@ _PORT = re.compile(r"^(icmp|\d+(-\d+)?(/(tcp|udp))?)$")
 def _port_arg(args):
     _, pos = parse_args(args, value_flags=("endpoints",))
     if len(pos) != 1 or not _PORT.match(pos[0]):
-        given = " ".join(pos)
-        raise ToolError(f'invalid port "{given}": expected <port>[/<protocol>], '
+        raise ToolError(f'invalid port "{" ".join(pos)}": expected <port>[/<protocol>], '
                         '<from>-<to>[/<protocol>] or icmp', 2)
-    p = pos[0]
-    return p if "/" in p or p == "icmp" else p + "/tcp"
+    return pos[0] if "/" in pos[0] or pos[0] == "icmp" else pos[0] + "/tcp"
 
 
 def tool_open_port(state, args, stdin):
-    ports = state.read("ports.json", [])
-    p = _port_arg(args)
-    if p not in ports:
-        ports.append(p)
-    state.write("ports.json", ports)
+    ports, p = state.read("ports.json", []), _port_arg(args)
+    state.write("ports.json", ports + [p] * (p not in ports))
     return ""
 
 
@@ -691,9 +635,7 @@ def tool_close_port(state, args, stdin):
 
 
 def tool_opened_ports(state, args, stdin):
-    opts, _ = parse_args(args, bool_flags=("endpoints",))
-    ports = state.read("ports.json", [])
-    return render(ports, opts)
+    return render(state.read("ports.json", []), parse_args(args, bool_flags=("endpoints",))[0])
 
 
 # Juju 3 has no leader-get or leader-set (JujuSim links them for Juju 2.x only).
@@ -704,23 +646,16 @@ def tool_leader_get(state, args, stdin):
 
 
 def tool_leader_set(state, args, stdin):
-    _, pos = parse_args(args)
+    opts, pos = parse_args(args)
+    settings = read_settings(opts, pos, None, "leadership settings")
     if not is_leader(state):
         raise ToolError("cannot write leadership settings: cannot write settings: not the leader")
-    data = state.read("leader-settings.json", {})
-    for kv in pos:
-        k, eq, v = kv.partition("=")
-        if not eq:
-            raise ToolError(f'expected "key=value", got "{kv}"', 2)
-        if v == "":
-            data.pop(k, None)
-        else:
-            data[k] = v
-    state.write("leader-settings.json", data)
+    state.write("leader-settings.json", merge(state.read("leader-settings.json", {}), settings))
     return ""
 
 
 tool_k8s_spec_set = tool_pod_spec_set
+TOOLS = tuple(sorted(name[5:].replace("_", "-") for name in list(globals()) if name.startswith("tool_")))
 
 
 def injected_failure(state, tool):
@@ -729,32 +664,23 @@ def injected_failure(state, tool):
     spec = (model.get("fail") or {}).get(tool)
     if spec is None:
         return None
-    if isinstance(spec, str):
-        spec = {"stderr": spec}
-    times = spec.get("times")
-    if times is not None:
-        if times <= 0:
+    spec = {"stderr": spec} if isinstance(spec, str) else spec
+    if spec.get("times") is not None:
+        if spec["times"] <= 0:
             return None
-        spec = dict(spec, times=times - 1)
-        model["fail"][tool] = spec
+        model["fail"][tool] = spec = dict(spec, times=spec["times"] - 1)
         state.write("model.json", model)
     return ToolError(spec.get("stderr", "ERROR injected failure"), int(spec.get("returncode", 1)))
 
 
 def record_call(state, tool, args, stdin, returncode):
     line = json.dumps({"tool": tool, "argv": [tool, *args], "stdin": stdin, "returncode": returncode})
-    fd = os.open(state.path("calls.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, (line + "\n").encode("utf-8"))
-    finally:
-        os.close(fd)
+    with open(state.path("calls.jsonl"), "a", encoding="utf-8") as f:  # one append per call
+        f.write(line + "\n")
 
 
 def main(argv):
     tool = os.path.basename(argv[0])
-    if tool.endswith(".py"):
-        sys.stderr.write("usage: symlink this script under a hook tool name ({})\n".format(", ".join(TOOLS)))
-        return 2
     state_dir = os.environ.get("HOOKTOOL_STATE")
     if not state_dir or not os.path.isdir(state_dir):
         sys.stderr.write(f"ERROR HOOKTOOL_STATE is not set to a directory (got {state_dir!r})\n")
@@ -769,11 +695,9 @@ def main(argv):
         failure = injected_failure(state, tool)
         if failure is not None:
             raise failure
-        handler = globals().get("tool_" + tool.replace("-", "_")) if tool in TOOLS else None
-        if handler is None:
+        if tool not in TOOLS:
             raise ToolError(f"unknown hook tool {tool!r} (not simulated by hooktool.py)", 127)
-        out = handler(state, args, stdin)
-        sys.stdout.write(out)
+        sys.stdout.write(globals()["tool_" + tool.replace("-", "_")](state, args, stdin))
     except ToolError as err:
         sys.stderr.write(err.message.rstrip("\n") + "\n")
         code = err.code
