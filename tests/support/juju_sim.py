@@ -212,13 +212,19 @@ class JujuSim:
         self.actions_meta = _load_yaml(self.charm_dir / "actions.yaml")
 
     def _install_tools(self) -> None:
+        """hooktool.py under this interpreter (``-E``: the charm's PYTHONPATH stays out), linked
+        under every tool name this Juju version has (Juju 3 dropped leader-get and leader-set)."""
         self.tools_dir.mkdir(parents=True, exist_ok=True)
         tool = self.tools_dir / "hooktool.py"
-        shutil.copy2(HOOKTOOL, tool)
+        body = HOOKTOOL.read_text().split("\n", 1)[1]
+        tool.write_text(f"#!{sys.executable} -E\n{body}")
         tool.chmod(0o755)
+        juju3 = int(self.juju_version.split(".")[0]) >= 3
         for name in TOOL_NAMES:
             link = self.tools_dir / name
-            if not link.is_symlink():
+            if juju3 and name in ("leader-get", "leader-set"):
+                link.unlink(missing_ok=True)
+            elif not link.is_symlink():
                 link.symlink_to("hooktool.py")
 
     # -- state files ----------------------------------------------------------------------------
@@ -389,6 +395,21 @@ class JujuSim:
                 else:
                     bag[k] = str(v)
         self._write_json("relations.json", store)
+
+    def add_remote_unit(self, relation_id: int, unit: str,
+                        data: Optional[Mapping[str, str]] = None) -> None:
+        """A remote unit joins the relation (a peer unit, for a peer relation); no hooks run."""
+        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        rel = store["relations"][str(relation_id)]
+        if unit.split("/")[0] != rel["remote_app"] or unit in rel["units"]:
+            raise ValueError(f"{unit!r} is not a new unit of {rel['remote_app']!r}")
+        rel["units"].append(unit)
+        rel["data"][unit] = _strings(data or {})
+        self._write_json("relations.json", store)
+
+    def set_goal_units(self, units: Sequence[str]) -> None:
+        """Further units of this application that ``goal-state`` lists (ops' planned_units)."""
+        self._update_model(goal_units=list(units))
 
     def remove_relation(self, relation_id: int) -> List[HookResult]:
         """``juju remove-relation``: departed for each remote unit, then broken; then it is gone."""

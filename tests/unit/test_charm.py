@@ -50,6 +50,17 @@ def test_non_leader_publishes_nothing_and_reports_its_own_pod(harness):
     assert "to be ready" in harness.charm.unit.status.message
 
 
+def test_leader_publishes_then_waits_for_a_pod_that_is_not_ready(harness):
+    harness.set_leader(True)
+    harness.charm.pods = FakePods([ready_pod(state=PodState.STARTING)])
+
+    harness.update_config({"log-level": "debug"})
+
+    assert harness.get_pod_spec() is not None
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+    assert "prometheus-0" in harness.charm.unit.status.message
+
+
 def test_invalid_option_blocks_and_keeps_the_last_good_spec(harness):
     harness.set_leader(True)
     harness.update_config({"log-level": "debug"})
