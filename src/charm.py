@@ -150,4 +150,7 @@ class PrometheusCharm(ops.CharmBase):
 
 
 if __name__ == "__main__":  # pragma: no cover (run by ./dispatch)
-    ops.main(PrometheusCharm)
+    # The operator pod can be recreated at any time, taking its files with it: the charm's
+    # stored state lives in the controller (state-get/state-set). ops 2.x computes this default
+    # for Kubernetes charms but does not apply it, so it is asked for explicitly.
+    ops.main(PrometheusCharm, use_juju_for_storage=True)

@@ -63,6 +63,9 @@ def test_deploy_and_config_change_under_juju_2_9_and_3_6(tmp_path, juju_version)
     assert result.ok, str(result)
     assert prometheus_yml(sim)["global"]["evaluation_interval"] == "30s"
     assert sim.app_version() == "2.53.0"
+    # Stored state is in the controller (state-set), not in the operator pod's files.
+    assert any("published_digest" in value for value in sim.charm_state().values())
+    assert not list(sim.charm_dir.rglob(".unit-state.db"))
     status, message = sim.unit_status()  # no kubeconfig: the Kubernetes client cannot be set up
     assert status == "waiting" and message.startswith("kubernetes api")
 
