@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from domain.rules import RuleFile, parse_rule_file, render_rule_file
-from tests.unit.domain.test_rules import INVALID, POLICY, PROMETHEUS, RULE_FILES, VALID
+from tests.unit.domain.rules.cases import INVALID, POLICY, PROMETHEUS, RULE_FILES, VALID
 
 pytestmark = [
     pytest.mark.e2e,

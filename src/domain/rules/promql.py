@@ -4,7 +4,7 @@ import re
 from typing import List, Optional, Tuple
 
 from domain.duration import Duration, InvalidValue
-from domain.tokens import Invalid, at, show, skip_string
+from domain.rules.tokens import Invalid, at, show, skip_string
 
 # Prometheus 2.42's functions that Prometheus 3 keeps (it dropped holt_winters).
 _FUNCTIONS = frozenset({
