@@ -102,8 +102,8 @@ class PrometheusCharm(ops.CharmBase):
 
     def _converge(self) -> UnitStatus:
         try:
-            config = parse_config(dict(self.config))
             facts = self.juju.facts()
+            config = parse_config(dict(self.config), facts.image.version)
             plan = plan_workload(config, facts)
             leader = self.unit.is_leader()
             if leader:

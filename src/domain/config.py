@@ -15,6 +15,7 @@ from typing import Callable, List, Mapping, Optional, Tuple, TypeVar
 
 from domain.duration import ByteSize, Duration, InvalidValue
 from domain.errors import ConfigError, ConfigErrors, RuleError
+from domain.image import NEWEST, Version
 from domain.rules import RuleFile, parse_rule_file
 
 LOG_LEVELS = ("debug", "info", "warn", "error")
@@ -176,8 +177,8 @@ def _pem(value: object, kind: str, marker: "re.Pattern[str]") -> str:
     return text + "\n"
 
 
-def _rules(value: object) -> RuleFile:
-    return parse_rule_file(_text(value))
+def _rules(version: Version) -> Callable[[object], RuleFile]:
+    return lambda value: parse_rule_file(_text(value), version)
 
 
 def _debug_at(value: object) -> Tuple[str, ...]:
@@ -198,8 +199,9 @@ def _port(value: object) -> int:
 _ONE_SECOND = Duration(1000, "1s")
 
 
-def parse_config(raw: Mapping[str, object]) -> CharmConfig:
-    """Check every option; raise ``ConfigErrors`` naming all the bad ones."""
+def parse_config(raw: Mapping[str, object], version: Version = NEWEST) -> CharmConfig:
+    """Check every option for the image's Prometheus ``version``; raise ``ConfigErrors`` naming
+    all the bad ones."""
     r = _Reader(raw)
     scrape_interval = r.get("scrape-interval", _duration, Duration(60_000, "1m"))
     scrape_timeout = r.get("scrape-timeout", _duration, _ONE_SECOND)
@@ -229,7 +231,7 @@ def parse_config(raw: Mapping[str, object]) -> CharmConfig:
         scrape_interval=scrape_interval,
         scrape_timeout=scrape_timeout,
         evaluation_interval=r.get("evaluation-interval", _duration, _ONE_SECOND),
-        alert_rules=r.get("alert-rules", _rules, RuleFile(groups=())),
+        alert_rules=r.get("alert-rules", _rules(version), RuleFile(groups=())),
         tls=TlsConfig(cert, key) if cert and key else None,
         enforce_pod_restart=r.get("enforce-pod-restart", _flag, False),
         debug_at=r.get("debug-at", _debug_at, ()),

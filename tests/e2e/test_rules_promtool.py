@@ -40,7 +40,7 @@ def test_promtool_refuses_a_broken_rule_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", VALID)
 def test_promtool_accepts_the_rendered_valid_example(tmp_path: Path, text: str) -> None:
-    rendered = render_rule_file(parse_rule_file(text))
+    rendered = render_rule_file(parse_rule_file(text, (2, 42, 0)))
 
     accepted, output = promtool_check_rules(tmp_path, rendered)
 

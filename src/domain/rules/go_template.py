@@ -2,17 +2,17 @@
 
 from typing import List, Tuple
 
+from domain.rules.features import TEMPLATE_FUNCTIONS, Gate
 from domain.rules.go_lexer import GO_SPACE, Token, is_right_delim, template_tokens
 from domain.rules.tokens import Invalid, show
 
-# Go's own functions and Prometheus 2.42's (Prometheus 3 adds some, removes none).
+# Go's own functions and Prometheus' since 2.x; those added later are in features.TEMPLATE_FUNCTIONS.
 _TEMPLATE_FUNCTIONS = frozenset({
     "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println",
     "urlquery", "eq", "ge", "gt", "le", "lt", "ne", "query", "first", "label", "value", "strvalue",
     "args", "reReplaceAll", "safeHtml", "match", "title", "toUpper", "toLower", "graphLink",
-    "tableLink", "sortByLabel", "stripPort", "stripDomain", "humanize", "humanize1024",
-    "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "pathPrefix",
-    "externalURL", "parseDuration",
+    "tableLink", "sortByLabel", "humanize", "humanize1024", "humanizeDuration", "humanizeTimestamp",
+    "pathPrefix", "externalURL",
 })
 _TEMPLATE_VARIABLES = ("$", "$labels", "$externalLabels", "$externalURL", "$value")
 _VALUES = ("string", "char", "number", "literal")
@@ -25,7 +25,20 @@ class _Frame:
         self.kind, self.in_else, self.variables = kind, False, list(variables)
 
 
-def _defined(frames: List[_Frame], variable: str) -> bool:
+class _Scopes(List[_Frame]):
+    """The open frames, innermost last, and the gate of the image's Prometheus version."""
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__([_Frame("text", _TEMPLATE_VARIABLES)])
+        self.gate = gate
+
+    def require(self, key: str) -> None:
+        refusal = self.gate.refusal(key)
+        if refusal:
+            raise Invalid(refusal)
+
+
+def _defined(frames: _Scopes, variable: str) -> bool:
     for frame in reversed(frames):
         if variable in frame.variables:
             return True
@@ -34,7 +47,7 @@ def _defined(frames: List[_Frame], variable: str) -> bool:
     return False
 
 
-def _in_range(frames: List[_Frame]) -> bool:
+def _in_range(frames: _Scopes) -> bool:
     for frame in reversed(frames):
         if frame.kind in ("define", "block"):
             return False
@@ -43,8 +56,8 @@ def _in_range(frames: List[_Frame]) -> bool:
     return False
 
 
-def check_template(text: str) -> None:
-    frames = [_Frame("text", _TEMPLATE_VARIABLES)]
+def check_template(text: str, gate: Gate) -> None:
+    frames = _Scopes(gate)
     index = text.find("{{")
     while index >= 0:
         index += 2
@@ -65,7 +78,7 @@ def check_template(text: str) -> None:
         raise Invalid(f"{{{{{frames[-1].kind}}}}} has no {{{{end}}}}")
 
 
-def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
+def _check_action(tokens: List[Token], frames: _Scopes) -> None:
     word = tokens[0][1] if tokens and tokens[0][0] == "keyword" else ""
     rest, frame = tokens[1:], frames[-1]
     if not word:
@@ -78,6 +91,9 @@ def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
             raise Invalid("{{else}} is not inside {{if}}, {{with}} or {{range}}, or comes twice")
         if rest[:1] and rest[0][1] == "if" and frame.kind == "if":
             _check_pipeline(rest[1:], frames, "{{else if}}", declarations=1)
+        elif rest[:1] and rest[0][1] == "with" and frame.kind == "with":
+            frames.require("else with")
+            _check_pipeline(rest[1:], frames, "{{else with}}", declarations=1)
         elif rest:
             raise Invalid(f"unexpected '{show(rest[0][1])}' after {{{{else}}}}")
         frame.in_else = not rest
@@ -101,7 +117,7 @@ def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
             frames.append(_Frame(word, ("$",)))
 
 
-def _check_pipeline(tokens: List[Token], frames: List[_Frame], what: str, declarations: int) -> None:
+def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declarations: int) -> None:
     """``[$a[, $b] := | =] command | command ...``; declared variables join the innermost frame."""
     names: List[str] = []
     index = 0
@@ -135,7 +151,7 @@ def _check_pipeline(tokens: List[Token], frames: List[_Frame], what: str, declar
         command, stage = [], stage + 1
 
 
-def _check_command(tokens: List[Token], frames: List[_Frame]) -> None:
+def _check_command(tokens: List[Token], frames: _Scopes) -> None:
     """Operands apart, variables defined, functions known; ``(...)`` is a pipeline of its own."""
     if not tokens:
         raise Invalid("a '|' has no command on one side")
@@ -160,7 +176,9 @@ def _check_command(tokens: List[Token], frames: List[_Frame]) -> None:
             raise Invalid(f"unexpected '{show(text)}'")
         if kind == "variable" and not _defined(frames, text):
             raise Invalid(f"undefined variable {text}" + (" (did you mean $labels?)" if text == "$label" else ""))
-        if kind == "function" and text not in _TEMPLATE_FUNCTIONS:
+        if kind == "function" and text in TEMPLATE_FUNCTIONS:
+            frames.require(text)
+        elif kind == "function" and text not in _TEMPLATE_FUNCTIONS:
             raise Invalid(f"function '{show(text)}' is not defined")
         index += 1
 

@@ -35,6 +35,8 @@ class RuleGroup:
     interval: Optional[Duration]
     limit: Optional[int]
     rules: Tuple[Rule, ...]
+    query_offset: Optional[Duration] = None  # Prometheus 2.53+
+    labels: Pairs = ()  # Prometheus 3.0+: added to every rule's results and alerts
 
 
 @dataclass(frozen=True)

@@ -7,21 +7,35 @@ import yaml
 
 from domain.duration import Duration, InvalidValue
 from domain.errors import RuleError
+from domain.rules.features import Gate
 from domain.rules.go_template import check_template
 from domain.rules.model import Pairs, Rule, RuleFile, RuleGroup
+from domain.rules.names import check_label_name, check_record_name
 from domain.rules.promql import check_expr
 from domain.rules.tokens import Invalid, show
 from domain.rules.yaml_tree import TAG, NodeReader, hint, is_null, refuse_control, refuse_unknown
 
-_GROUP_KEYS = ("name", "interval", "limit", "rules")
+_GROUP_KEYS = ("name", "interval", "query_offset", "limit", "labels", "rules")
 _RULE_KEYS = ("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations")
-_METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
-_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+# keys only some versions read: the key and its row in features.FEATURES
+_VERSIONED_KEYS = {"limit": "limit", "query_offset": "query_offset", "keep_firing_for": "keep_firing_for"}
 _WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]*")
 
 
 class Reader(NodeReader):
-    """Walks the node tree along the rule-file schema."""
+    """Walks the node tree along the rule-file schema, for one Prometheus version."""
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__()
+        self.gate = gate
+
+    def refuse_newer(self, fields: Dict[str, yaml.Node], where: str, group: bool = False) -> None:
+        """A key the image's Prometheus does not read yet (or no longer) is refused by name."""
+        for key in fields:
+            row = "group labels" if group and key == "labels" else _VERSIONED_KEYS.get(key)
+            refusal = self.gate.refusal(row) if row else None
+            if refusal:
+                raise RuleError(f"{where}: {refusal}")
 
     def rule_file(self, root: yaml.Node) -> RuleFile:
         where = "the rule file"
@@ -40,6 +54,7 @@ class Reader(NodeReader):
         fields = self.mapping(node, f"group {index}")
         shown = hint(fields.get("name"))
         refuse_unknown(fields, _GROUP_KEYS, f"group '{show(shown)}'" if shown else f"group {index}")
+        self.refuse_newer(fields, f"group '{show(shown)}'" if shown else f"group {index}", group=True)
         name = self.text(fields.get("name"), f"group {index}: 'name'")
         if not name:
             raise RuleError(f"group {index} has no 'name'; every group needs one")
@@ -55,6 +70,8 @@ class Reader(NodeReader):
             name=name,
             interval=self.duration(fields, "interval", where),
             limit=self.limit(fields.get("limit"), where),
+            query_offset=self.duration(fields, "query_offset", where),
+            labels=self.pairs(fields.get("labels"), where, "label", templated=False),
             rules=tuple(
                 self.rule(rule, f"{where} rule {number}")
                 for number, rule in enumerate(self.sequence(rules, f"{where}: 'rules'"), 1)
@@ -74,6 +91,7 @@ class Reader(NodeReader):
         kinds = [kind for kind in ("alert", "record") if kind in fields]
         shown = hint(fields[kinds[0]]) if len(kinds) == 1 else ""
         refuse_unknown(fields, _RULE_KEYS, f"{where} ({kinds[0]} '{show(shown)}')" if shown else where)
+        self.refuse_newer(fields, f"{where} ({kinds[0]} '{show(shown)}')" if shown else where)
         if len(kinds) == 2:
             raise RuleError(f"{where} has both 'alert' and 'record'; a rule is one or the other")
         if not kinds:
@@ -83,9 +101,12 @@ class Reader(NodeReader):
         if not name:
             raise RuleError(f"{where}: '{kind}' is empty")
         where = f"{where} ({kind} '{show(name)}')"
-        if kind == "record" and not _METRIC_NAME.fullmatch(name):
-            raise RuleError(f"{where}: a recording rule name must be a metric name such as job:up:sum")
         refuse_control(name, where, "its name")
+        if kind == "record":
+            try:
+                check_record_name(name, self.gate)
+            except Invalid as err:
+                raise RuleError(f"{where}: {err}") from None
         for key in ("for", "keep_firing_for", "annotations"):
             if kind == "record" and key in fields and not is_null(fields[key]):
                 raise RuleError(f"{where}: '{key}' is only allowed on alerting rules")
@@ -93,7 +114,7 @@ class Reader(NodeReader):
         if expr is None or not expr.strip():
             raise RuleError(f"{where}: 'expr' is missing or empty")
         try:
-            check_expr(expr)
+            check_expr(expr, self.gate)
         except Invalid as err:
             raise RuleError(f"{where}: 'expr' {err}") from None
         return Rule(
@@ -111,22 +132,19 @@ class Reader(NodeReader):
             return ()
         out = []
         for name, value_node in self.mapping(node, f"{where}: '{what}s'").items():
-            if not _LABEL_NAME.fullmatch(name):
-                raise RuleError(
-                    f"{where}: {what} name '{show(name)}' is not valid: use letters, digits and '_', "
-                    "not starting with a digit"
-                )
-            if what == "label" and name.startswith("__"):
-                raise RuleError(f"{where}: label '{name}' starts with '__', which Prometheus reserves")
-            value = self.text(value_node, f"{where}: {what} '{name}'")
+            try:
+                check_label_name(name, self.gate, what)
+            except Invalid as err:
+                raise RuleError(f"{where}: {err}") from None
+            value = self.text(value_node, f"{where}: {what} '{show(name)}'")
             if value is None:
-                raise RuleError(f"{where}: {what} '{name}' has no value; write '' for an empty one")
-            refuse_control(value, where, f"{what} '{name}'", layout=what == "annotation")
+                raise RuleError(f"{where}: {what} '{show(name)}' has no value; write '' for an empty one")
+            refuse_control(value, where, f"{what} '{show(name)}'", layout=what == "annotation")
             if templated:
                 try:
-                    check_template(value)
+                    check_template(value, self.gate)
                 except Invalid as err:
-                    raise RuleError(f"{where}: {what} '{name}' has a template error: {err}") from None
+                    raise RuleError(f"{where}: {what} '{show(name)}' has a template error: {err}") from None
             out.append((name, value))
         return tuple(out)
 

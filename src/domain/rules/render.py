@@ -33,8 +33,12 @@ def _group_dict(group: RuleGroup) -> Dict[str, object]:
     out: Dict[str, object] = {"name": group.name}
     if group.interval is not None:
         out["interval"] = group.interval.text
+    if group.query_offset is not None:
+        out["query_offset"] = group.query_offset.text
     if group.limit is not None:
         out["limit"] = group.limit
+    if group.labels:
+        out["labels"] = dict(group.labels)
     out["rules"] = [_rule_dict(rule) for rule in group.rules]
     return out
 

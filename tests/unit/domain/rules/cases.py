@@ -1,5 +1,6 @@
-"""The rule-file case table: VALID texts, INVALID texts with their message and whose rule refuses
-them, and RULE_FILES, a hypothesis strategy of valid rule files.
+"""The rule-file case table: VALID texts (valid for every version), INVALID texts with their message
+and whose rule refuses them, VERSIONED texts valid from (or until) the release of a feature in
+``domain.rules.features``, and RULE_FILES, a hypothesis strategy of valid rule files.
 
 The unit tests run every row through ``parse_rule_file``; tests/e2e/test_rules_promtool.py runs
 every row through the real ``promtool check rules`` of each Prometheus generation.
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 from domain.duration import Duration
 from domain.rules import MAX_RULE_FILE_BYTES, Rule, RuleFile, RuleGroup
 
-PROMETHEUS = "prometheus"  # promtool 2.42 refuses it too
-POLICY = "policy"  # promtool 2.42 accepts it; refused here on purpose (stricter, or gone in Prometheus 3)
+PROMETHEUS = "prometheus"  # Prometheus refuses it too, in every version the charm knows
+POLICY = "policy"  # Prometheus 2.42 accepts it; refused here on purpose (stricter than Prometheus)
 
 
 def rules_yaml(*rules: object, group: str = "node", **group_keys: object) -> str:
@@ -178,8 +179,6 @@ INVALID = [
     refused("groups:\n- name: [a]\n  rules: []\n", PROMETHEUS, "group 1: 'name'", "single value",
             id="group-name-is-a-list"),
     refused(rules_yaml(summary="x"), PROMETHEUS, "group 'node': unknown key 'summary'", id="unknown-group-key"),
-    refused(rules_yaml(query_offset="1m"), PROMETHEUS, "group 'node': unknown key 'query_offset'",
-            id="group-key-newer-than-prometheus-2-42"),
     refused(rules_yaml(interval="1 minute"), PROMETHEUS, "group 'node': 'interval' value '1 minute'",
             id="interval-in-words"),
     refused(rules_yaml(interval="30m1h"), PROMETHEUS, "group 'node': 'interval' value '30m1h'",
@@ -207,10 +206,6 @@ INVALID = [
             id="null-alert-name"),
     refused(rules_yaml({"alert": "Host\nDown", "expr": "up"}), POLICY, "rule 1 (alert 'Host\\nDown')", "control",
             id="newline-in-alert-name"),
-    refused(rules_yaml({"record": "job-up", "expr": "up"}), PROMETHEUS, "(record 'job-up')", "metric name",
-            id="record-name-with-dash"),
-    refused(rules_yaml({"record": "1up", "expr": "up"}), PROMETHEUS, "(record '1up')", "metric name",
-            id="record-name-starting-with-digit"),
     refused(rules_yaml({"record": "up{job='a'}", "expr": "up"}), PROMETHEUS, "(record 'up{job='a'}')",
             "metric name", id="record-name-with-selector"),
     # fields allowed on alerts only
@@ -232,10 +227,6 @@ INVALID = [
     refused(alert(keep_firing_for="soon"), PROMETHEUS, "(alert 'HostDown'): 'keep_firing_for' value 'soon'",
             id="keep-firing-for-in-words"),
     # labels and annotations
-    refused(alert(labels={"1a": "x"}), PROMETHEUS, "(alert 'HostDown'): label name '1a'",
-            id="label-name-starting-with-digit"),
-    refused(alert(labels={"team-name": "x"}), PROMETHEUS, "(alert 'HostDown'): label name 'team-name'",
-            id="label-name-with-dash"),
     refused(alert(labels={"__name__": "x"}), PROMETHEUS, "(alert 'HostDown'): label '__name__'",
             id="metric-name-label"),
     refused("groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {~: x}\n", POLICY,
@@ -251,8 +242,6 @@ INVALID = [
             "single value", id="list-label-value"),
     refused(alert(labels=["severity"]), PROMETHEUS, "(alert 'HostDown'): 'labels' must be a mapping",
             id="labels-is-a-list"),
-    refused(alert(annotations={"run book": "x"}), PROMETHEUS, "(alert 'HostDown'): annotation name 'run book'",
-            id="annotation-name-with-space"),
     refused(alert(annotations={"d": "a\x07b"}), POLICY, "(alert 'HostDown'): annotation 'd'", "\\x07",
             id="control-character-in-annotation"),
     refused(alert(annotations={"d": "a\r\nb"}), POLICY, "(alert 'HostDown'): annotation 'd'", "\\r",
@@ -299,10 +288,9 @@ INVALID = [
     refused(alert('up{1a="x"}'), PROMETHEUS, "'expr' has 1 at column 4 inside {...}",
             id="matcher-name-starting-with-digit"),
     refused(alert('up{a:b="x"}'), PROMETHEUS, "'expr' has : at column 5 inside {...}", id="colon-in-matcher"),
-    refused(alert("up[300]"), PROMETHEUS, "'expr' has [300] at column 3", "no unit", id="range-without-unit"),
     refused(alert("up[0s]"), PROMETHEUS, "'expr' has [0s]", "longer than 0", id="zero-range"),
     refused(alert("up[5m:0s]"), PROMETHEUS, "'expr' has [5m:0s]", "longer than 0", id="zero-step"),
-    refused(alert("up[1.5m]"), PROMETHEUS, "'expr' has . at column 5 inside [...]", id="fractional-range"),
+    refused(alert("up[1.5m]"), PROMETHEUS, "'expr' has [1.5m] at column 3", "not a duration", id="fractional-range"),
     refused(alert("up[5m1h]"), PROMETHEUS, "'expr' has [5m1h]", "not a duration", id="range-units-reversed"),
     refused(alert("up[5m:1m:1m]"), PROMETHEUS, "'expr' has [5m:1m:1m]", id="range-with-two-colons"),
     refused(alert("up[]"), PROMETHEUS, "'expr' has []", id="empty-range"),
@@ -310,8 +298,6 @@ INVALID = [
     refused(alert("RATE(up[5m])"), PROMETHEUS, "'expr' calls 'RATE' at column 1", id="function-in-capitals"),
     refused(alert("sum(rates(up[5m]))"), PROMETHEUS, "'expr' calls 'rates' at column 5", id="unknown-function"),
     refused(alert("job:up:sum (up)"), PROMETHEUS, "'expr' calls 'job:up:sum'", id="metric-called-as-function"),
-    refused(alert("holt_winters(x[10m], 0.5, 0.5)"), POLICY, "'expr' calls holt_winters", "Prometheus 3",
-            id="function-prometheus-3-removed"),
     refused(alert("up == 0 or\n  sum(up"), PROMETHEUS, "'expr' has an unclosed '(' at line 2 column 6",
             id="position-on-second-line"),
     # templates in alert labels and annotations
@@ -329,8 +315,6 @@ INVALID = [
     refused(annotated("{{ else }}"), PROMETHEUS, "{{else}} is not inside", id="template-stray-else"),
     refused(annotated("{{ if 1 }}a{{ else }}b{{ else }}c{{ end }}"), PROMETHEUS, "comes twice",
             id="template-two-elses"),
-    refused(annotated("{{ with 1 }}a{{ else with 2 }}b{{ end }}"), PROMETHEUS, "after {{else}}",
-            id="template-else-with-newer-than-go-1-19"),
     refused(annotated("{{ if 1 }}{{ break }}{{ end }}"), PROMETHEUS, "{{break}} is not inside {{range}}",
             id="template-break-outside-range"),
     refused(annotated("{{ range $labels }}{{ else }}{{ continue }}{{ end }}"), PROMETHEUS,
@@ -385,6 +369,82 @@ INVALID = [
     refused(annotated("{{ 1 if }}"), PROMETHEUS, "unexpected 'if'", id="template-keyword-as-argument"),
     refused(alert(labels={"severity": "{{ $labels.severity"}), PROMETHEUS,
             "(alert 'HostDown'): label 'severity' has a template error", id="template-in-alert-label"),
+]
+
+
+def versioned(text: str, key: str, *fragments: str, id: str):
+    """A VERSIONED row: the text, its row in features.FEATURES, what a refusal must say besides."""
+    return pytest.param(text, key, fragments, id=id)
+
+
+VERSIONED = [
+    # rule groups and rules
+    versioned(rules_yaml({"record": "r", "expr": "up"}, limit=10), "limit", "group 'node': 'limit'", id="limit"),
+    versioned(alert(keep_firing_for="5m"), "keep_firing_for", "(alert 'HostDown'): 'keep_firing_for'",
+              id="keep-firing-for"),
+    versioned(rules_yaml({"record": "r", "expr": "up"}, query_offset="1m"), "query_offset",
+              "group 'node': 'query_offset'", id="query-offset"),
+    versioned(rules_yaml({"record": "r", "expr": "up"}, labels={"team": "infra"}), "group labels",
+              "group 'node': 'labels'", id="group-labels"),
+    versioned(rules_yaml({"record": "r", "expr": "up"}, labels={"team.name": "infra"}), "group labels",
+              id="group-labels-with-utf8-name"),
+    versioned(rules_yaml({"record": "job-up", "expr": "up"}), "utf8 names", "(record 'job-up')", "metric name",
+              id="record-name-with-dash"),
+    versioned(rules_yaml({"record": "1up", "expr": "up"}), "utf8 names", "(record '1up')",
+              id="record-name-starting-with-digit"),
+    versioned(rules_yaml({"record": "über:up", "expr": "up"}), "utf8 names", id="record-name-in-unicode"),
+    versioned(alert(labels={"1a": "x"}), "utf8 names", "(alert 'HostDown'): label name '1a'",
+              id="label-name-starting-with-digit"),
+    versioned(alert(labels={"team-name": "x"}), "utf8 names", "label name 'team-name'", id="label-name-with-dash"),
+    versioned(alert(annotations={"run book": "x"}), "utf8 names", "annotation name 'run book'",
+              id="annotation-name-with-space"),
+    versioned(rules_yaml({"record": "r", "expr": "up", "labels": {"équipe": "x"}}), "utf8 names",
+              id="label-name-in-unicode"),
+    # PromQL
+    versioned(alert('{"http.requests"} > 0'), "quoted names", "'expr' at column 2", id="quoted-metric-name"),
+    versioned(alert('{"http.requests", job="api"} > 0'), "quoted names", id="quoted-metric-name-and-matcher"),
+    versioned(alert('up{"service.name"="api"} > 0'), "quoted names", id="quoted-label-name"),
+    versioned(alert('sum by ("service.name") (up) > 0'), "quoted names", id="quoted-name-in-by"),
+    versioned(alert("x * on (\"k.8s\") group_left () y"), "quoted names", id="quoted-name-in-on"),
+    versioned(alert("up @ 1700000000 > 0"), "@", "'expr' at column 4", id="at-modifier-timestamp"),
+    versioned(alert("rate(x[5m] @ end()) > 0"), "@", id="at-modifier-end"),
+    versioned(alert("up offset -5m > 0"), "negative offset", id="negative-offset"),
+    versioned(alert("up > 1_000"), "number underscores", "'expr' at column 6", id="underscore-in-number"),
+    versioned(alert("up > 0x1_F + 1e1_0"), "number underscores", id="underscore-in-hex-and-exponent"),
+    versioned(alert("up[300]"), "number as duration", "'expr' has [300] at column 3", "no unit",
+              id="range-in-seconds"),
+    versioned(alert("max_over_time(up[1h:60])"), "number as duration", id="subquery-step-in-seconds"),
+    versioned(alert("up[0.5]"), "number as duration", id="range-in-fractional-seconds"),
+    versioned(alert("time() - timestamp(up) > 10m"), "duration as number", "'expr' at column 26",
+              id="duration-as-a-number"),
+    versioned(alert("histogram_count(x) > 0"), "histogram_count", id="histogram-count"),
+    versioned(alert("histogram_sum(x) > 0"), "histogram_sum", id="histogram-sum"),
+    versioned(alert("histogram_fraction(0, 0.2, x) > 0"), "histogram_fraction", id="histogram-fraction"),
+    versioned(alert("histogram_stddev(x) > 0"), "histogram_stddev", id="histogram-stddev"),
+    versioned(alert("histogram_stdvar(x) > 0"), "histogram_stdvar", id="histogram-stdvar"),
+    versioned(alert("histogram_avg(x) > 0"), "histogram_avg", "'expr' at column 1: 'histogram_avg' needs",
+              id="histogram-avg"),
+    versioned(alert("holt_winters(x[10m], 0.5, 0.5)"), "holt_winters", id="holt-winters"),
+    versioned(alert("double_exponential_smoothing(x[10m], 0.5, 0.5)"), "double_exponential_smoothing",
+              id="double-exponential-smoothing"),
+    versioned(alert("mad_over_time(x[5m])"), "mad_over_time", id="mad-over-time"),
+    versioned(alert('sort_by_label(up, "job")'), "sort_by_label", id="sort-by-label"),
+    versioned(alert('sort_by_label_desc(up, "job")'), "sort_by_label_desc", id="sort-by-label-desc"),
+    versioned(alert("limitk(2, up)"), "limitk", id="limitk"),
+    versioned(alert("limit_ratio(0.5, up)"), "limit_ratio", id="limit-ratio"),
+    versioned(alert("info(up)"), "info", id="info"),
+    versioned(alert("ts_of_max_over_time(up[5m])"), "ts_of_max_over_time", id="ts-of-max-over-time"),
+    versioned(alert("ts_of_min_over_time(up[5m])"), "ts_of_min_over_time", id="ts-of-min-over-time"),
+    versioned(alert("ts_of_last_over_time(up[5m])"), "ts_of_last_over_time", id="ts-of-last-over-time"),
+    # Go templates
+    versioned(annotated("{{ with 1 }}a{{ else with 2 }}b{{ end }}"), "else with", "{{else with}}",
+              id="template-else-with"),
+    versioned(annotated("{{ humanizePercentage 0.5 }}"), "humanizePercentage", id="template-humanize-percentage"),
+    versioned(annotated('{{ parseDuration "5m" }}'), "parseDuration", id="template-parse-duration"),
+    versioned(annotated("{{ $labels.instance | stripPort }}"), "stripPort", id="template-strip-port"),
+    versioned(annotated("{{ $labels.instance | stripDomain }}"), "stripDomain", id="template-strip-domain"),
+    versioned(annotated("{{ 1700000000 | toTime }}"), "toTime", "annotation 'summary' has a template error",
+              id="template-to-time"),
 ]
 
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from domain.duration import Duration
 from domain.errors import RuleError
+from domain.image import NEWEST
 from domain.rules import Rule, RuleFile, RuleGroup, parse_rule_file, render_rule_file
 from tests.unit.domain.rules.cases import RULE_FILES, alert
 
@@ -59,7 +60,7 @@ def test_a_long_expression_stays_on_one_line():
 @settings(max_examples=200, deadline=None)
 @given(rule_file=RULE_FILES)
 def test_rendering_never_loses_or_changes_a_rule(rule_file):
-    again = parse_rule_file(render_rule_file(rule_file))
+    again = parse_rule_file(render_rule_file(rule_file), NEWEST)
 
     assert again == rule_file
 
@@ -73,7 +74,7 @@ def test_any_expression_or_template_gives_a_value_or_a_one_line_rule_error(expr,
     text = alert(expr, annotations={"summary": template})
 
     try:
-        parse_rule_file(text)
+        parse_rule_file(text, NEWEST)
     except RuleError as err:
         assert "\n" not in str(err)
 
@@ -82,6 +83,6 @@ def test_any_expression_or_template_gives_a_value_or_a_one_line_rule_error(expr,
 @given(text=st.text(st.sampled_from(string.printable + "é-:[]{}&*!|>'\"%@`"), max_size=200))
 def test_any_text_gives_a_value_or_a_one_line_rule_error(text):
     try:
-        parse_rule_file(text)
+        parse_rule_file(text, NEWEST)
     except RuleError as err:
         assert "\n" not in str(err)
