@@ -10,7 +10,13 @@ TEMPLATE_KEYWORDS = frozenset({
 })
 GO_SPACE = (" ", "\t", "\r", "\n")
 _GO_TERMINATORS = (*GO_SPACE, ".", ",", "|", ":", "(", ")", "}", "")
-_GO_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+# Go's number literals (https://go.dev/ref/spec#Integer_literals and the float and imaginary ones
+# after it): binary, octal, hex (with a p exponent for a fraction), decimal, '_' between digits.
+_D, _H = r"[0-9](?:_?[0-9])*", r"[0-9a-fA-F](?:_?[0-9a-fA-F])*"
+_GO_NUMBER = re.compile(
+    rf"[+-]?(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX]_?{_H}(?:(?:\.(?:{_H})?)?[pP][+-]?{_D})?"
+    rf"|0[xX]\.{_H}[pP][+-]?{_D}|(?:{_D}(?:\.(?:{_D})?)?|\.{_D})(?:[eE][+-]?{_D})?)i?"
+)
 
 Token = Tuple[str, str, bool]  # kind, text, glued to the token before it (no space between)
 
@@ -55,7 +61,7 @@ def template_tokens(text: str, index: int) -> Tuple[List[Token], int]:
             kind = "variable" if char == "$" else "field"
         elif char in "+-." or char.isdecimal():
             while after < len(text) and (_is_go_word(text[after]) or text[after] == "."
-                                         or (text[after] in "+-" and text[after - 1] in "eE")):
+                                         or (text[after] in "+-" and text[after - 1] in "eEpP")):
                 after += 1
             if not _GO_NUMBER.fullmatch(text[index:after]):
                 raise Invalid(f"'{show(text[index:after])}' is not a number")

@@ -124,6 +124,8 @@ VALID = [
         id="template-variables-functions-literals",
     ),
     pytest.param(annotated('{{ "say \\"hi\\"" }} {{ \'\\\'\' }} {{ \'\\n\' }}'), id="template-quotes"),
+    pytest.param(annotated("{{ 1_000 }} {{ 0b1 }} {{ 0o7 }} {{ 017 }} {{ 0x_1F }} {{ 0x1p4 }} {{ 0x1.8p-1 }} {{ 1i }} "
+                           "{{ 1e1_0 }} {{ .5 }}"), id="template-go-number-literals"),
     pytest.param(annotated("{{if.Labels}}{{value.Labels}}{{end}}"), id="template-fields-glued-to-words"),
     pytest.param(annotated('{{ define "t" }}{{ $ }}{{ end }}{{ template "t" . }}'), id="template-define"),
     pytest.param(annotated('{{ block "b" $labels }}{{ .job }}{{ end }}'), id="template-block"),
@@ -344,6 +346,8 @@ INVALID = [
     refused(annotated('{{ "open }}'), PROMETHEUS, "unterminated string", id="template-unterminated-string"),
     refused(annotated("{{ 'ab' }}"), PROMETHEUS, "'ab' is not a single character", id="template-long-character"),
     refused(annotated("{{ 1abc }}"), PROMETHEUS, "'1abc' is not a number", id="template-bad-number"),
+    refused(annotated("{{ 1__0 }}"), PROMETHEUS, "'1__0' is not a number", id="template-double-underscore"),
+    refused(annotated("{{ 0x1.8 }}"), PROMETHEUS, "'0x1.8' is not a number", id="template-hex-fraction-without-p"),
     refused(annotated("{{ 1e }}"), PROMETHEUS, "'1e' is not a number", id="template-bad-exponent"),
     refused(annotated("{{ 1-}}"), PROMETHEUS, "'-' is not a number", id="template-trim-marker-needs-space"),
     refused(annotated("{{ $labels. }}"), PROMETHEUS, "'$labels.' is not a field access",
