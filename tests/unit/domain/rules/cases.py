@@ -235,6 +235,7 @@ INVALID = [
             "group 'a' rule 1 (alert 'A'): 'labels': a key is empty", id="null-label-name"),
     refused(alert(labels={"__meta": "x"}), POLICY, "(alert 'HostDown'): label '__meta'", "reserves",
             id="reserved-label-name"),
+    refused(alert(labels={"a\x01": "x"}), POLICY, "label name 'a\\x01'", id="control-character-in-label-name"),
     refused(alert(labels={"severity": "pa\x01ge"}), POLICY, "(alert 'HostDown'): label 'severity'", "\\x01",
             id="control-character-in-label-value"),
     refused(alert(labels={"severity": "pa\tge"}), POLICY, "label 'severity'", "\\t", id="tab-in-label-value"),
