@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, Tuple
 
 from domain.config import parsers as p
+from domain.values.version import Version
 
 
 @dataclass(frozen=True)
 class Option:
     name: str  # as in config.yaml
     field: str  # of CharmConfig
-    parse: Callable[[object], Any]
+    parse: Callable[..., Any]  # parse(value), or parse(value, version) when by_version
+    by_version: bool = False  # what the option accepts depends on the image's Prometheus version
+
+    def read(self, value: object, version: Version) -> Any:
+        return self.parse(value, version) if self.by_version else self.parse(value)
 
 
 OPTIONS: Tuple[Option, ...] = (
@@ -36,7 +41,7 @@ OPTIONS: Tuple[Option, ...] = (
     Option("scrape-interval", "scrape_interval", p.duration),
     Option("scrape-timeout", "scrape_timeout", p.duration),
     Option("evaluation-interval", "evaluation_interval", p.duration),
-    Option("alert-rules", "alert_rules", p.rules),
+    Option("alert-rules", "alert_rules", p.rules, by_version=True),
     Option("ssl_cert", "ssl_cert", p.pem_certificate),
     Option("ssl_key", "ssl_key", p.pem_private_key),
     Option("enforce-pod-restart", "enforce_pod_restart", p.flag),

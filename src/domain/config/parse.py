@@ -15,12 +15,12 @@ from domain.prometheus.compatibility import TLS_SINCE
 from domain.values.version import Version, format_version
 
 
-def _parse_each(raw: Mapping[str, object]) -> Tuple[Dict[str, Any], List[ConfigError]]:
+def _parse_each(raw: Mapping[str, object], version: Version) -> Tuple[Dict[str, Any], List[ConfigError]]:
     values: Dict[str, Any] = {}
     errors: List[ConfigError] = []
     for option in OPTIONS:
         try:
-            values[option.field] = option.parse(raw.get(option.name))
+            values[option.field] = option.read(raw.get(option.name), version)
         except (InvalidValue, RuleError) as err:
             errors.append(ConfigError(option.name, str(err)))
     return values, errors
@@ -45,7 +45,7 @@ def _check_across(values: Mapping[str, Any], version: Version) -> List[ConfigErr
 
 def parse_config(raw: Mapping[str, object], version: Version) -> CharmConfig:
     """Check every option for an image of Prometheus ``version``; raise ``ConfigErrors`` naming all bad ones."""
-    values, errors = _parse_each(raw)
+    values, errors = _parse_each(raw, version)
     errors += _check_across(values, version)
     if errors:
         raise ConfigErrors(errors)

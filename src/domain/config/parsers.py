@@ -18,6 +18,7 @@ from domain.values.duration import Duration
 from domain.values.size import ByteSize
 from domain.values.text import forbidden_character
 from domain.values.url import ExternalUrl
+from domain.values.version import Version
 
 LOG_LEVELS = ("debug", "info", "warn", "error")
 LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -128,8 +129,9 @@ def pem_private_key(value: object) -> str:
     return _pem(value, "private key", _PEM_KEY)
 
 
-def rules(value: object) -> RuleFile:
-    return parse_rule_file(text(value))
+def rules(value: object, version: Version) -> RuleFile:
+    """A rule file, judged for an image of Prometheus ``version``."""
+    return parse_rule_file(text(value), version)
 
 
 def hook_names(value: object) -> Tuple[str, ...]:

@@ -4,7 +4,7 @@ import dataclasses
 
 from domain.config.charm_config import CharmConfig
 from domain.config.options import OPTIONS
-from tests.support.builders import CONFIG_YAML, make_config
+from tests.support.builders import CONFIG_YAML, VERSION, make_config
 
 
 def test_every_option_of_config_yaml_has_exactly_one_row():
@@ -30,4 +30,4 @@ def test_each_row_parses_the_default_of_its_option():
 
     for option in OPTIONS:
         default = CONFIG_YAML["options"][option.name]["default"]
-        assert getattr(config, option.field) == option.parse(default), option.name
+        assert getattr(config, option.field) == option.read(default, VERSION), option.name

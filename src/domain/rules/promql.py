@@ -1,19 +1,24 @@
-"""A PromQL tokenizer that checks what it can without a parser (see ``domain.rules``). Pure."""
+"""A PromQL tokenizer that checks what it can without a parser (see ``domain.rules``). Pure.
+
+Version-dependent syntax is judged by a ``features.Gate``: functions by the release that added
+(or removed) them, ``@`` and negative offsets, ``_`` in numbers, durations and numbers used for
+each other, quoted UTF-8 names in ``{...}`` and in ``by``/``on`` lists.
+"""
 
 import re
 from typing import List, Optional, Tuple
 
 from domain.errors import InvalidValue
-from domain.tokens import Invalid, at, show, skip_string
+from domain.rules.features import PROMQL_FUNCTIONS, Gate
+from domain.rules.tokens import Invalid, at, show, skip_string
 from domain.values.duration import Duration
 
-# Prometheus 2.42's functions that Prometheus 3 keeps (it dropped holt_winters).
+# Functions every Prometheus 2.x and 3.x reads; the others are rows of features.FEATURES.
 _FUNCTIONS = frozenset({
     "abs", "absent", "absent_over_time", "acos", "acosh", "asin", "asinh", "atan", "atanh",
     "avg_over_time", "ceil", "changes", "clamp", "clamp_max", "clamp_min", "cos", "cosh",
     "count_over_time", "days_in_month", "day_of_month", "day_of_week", "day_of_year", "deg", "delta",
-    "deriv", "exp", "floor", "histogram_count", "histogram_fraction", "histogram_quantile",
-    "histogram_sum", "hour", "idelta", "increase", "irate", "label_join", "label_replace",
+    "deriv", "exp", "floor", "histogram_quantile", "hour", "idelta", "increase", "irate", "label_join", "label_replace",
     "last_over_time", "ln", "log10", "log2", "max_over_time", "min_over_time", "minute", "month", "pi",
     "predict_linear", "present_over_time", "quantile_over_time", "rad", "rate", "resets", "round",
     "scalar", "sgn", "sin", "sinh", "sort", "sort_desc", "sqrt", "stddev_over_time",
@@ -26,19 +31,30 @@ _KEYWORDS = frozenset({
     "bool", "and", "or", "unless", "atan2", "start", "end",
 })
 _CLOSES = {")": "(", "}": "{", "]": "["}
+_NAME_LISTS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
+_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+_FLOAT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_BAD_UNDERSCORE = re.compile(r"__|_$|^_|_[.eExX]|[.eExX]_")
+
+
+def _require(gate: Gate, key: str, expr: str, index: int) -> None:
+    refusal = gate.refusal(key)
+    if refusal:
+        raise Invalid(f"{at(expr, index)}: {refusal}")
 
 
 def _is_word(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
 
-def check_expr(expr: str) -> None:
+def check_expr(expr: str, gate: Gate) -> None:
     """Tokens, brackets, strings and function names of a PromQL expression (no grammar)."""
-    opens: List[Tuple[str, int]] = []
+    opens: List[Tuple[str, int, bool]] = []  # bracket, where, whether it holds label names
     callee: Optional[Tuple[str, int]] = None  # the name just read, should "(" follow it
-    empty, index = True, 0
+    before = ("", "")  # the two tokens before this one, nearest last
+    empty, index, naming = True, 0, False  # naming: a label name may come next inside {...}
     while index < len(expr):
-        char, top = expr[index], opens[-1][0] if opens else ""
+        char, top = expr[index], opens[-1] if opens else ("", 0, False)
         if char in " \t\r\n":
             index += 1
             continue
@@ -47,32 +63,38 @@ def check_expr(expr: str) -> None:
             index = len(expr) if end < 0 else end
             continue
         empty, after, nxt = False, index + 1, expr[index + 1 : index + 2]
-        if top == "[" and char != "]":
-            if not (_is_word(char) or char == ":"):
+        if top[0] == "[" and char != "]":
+            if not (_is_word(char) or char in ":."):
                 raise Invalid(f"has {show(char)} {at(expr, index)} inside [...], where a duration belongs")
         elif char in "\"'`":
-            after = skip_string(expr, index)
-        elif top == "{":
+            if (top[0] == "{" and naming) or (top[0] == "(" and top[2]):
+                _require(gate, "quoted names", expr, index)
+            after, naming = skip_string(expr, index), False
+        elif top[0] == "{":
             after = _matcher_token(expr, index)
+            naming = char in "{,"
             if char == "}":
                 opens.pop()
         elif (_is_word(char) and not char.isdigit()) or char == ":":
             while after < len(expr) and (_is_word(expr[after]) or expr[after] == ":"):
                 after += 1
-            callee, index = (expr[index:after], index), after
+            callee, index, before = (expr[index:after], index), after, (before[1], expr[index:after].lower())
             continue
-        elif char in "0123456789.":  # numbers and durations: their syntax is not checked
+        elif char in "0123456789.":
             while after < len(expr) and (_is_word(expr[after]) or expr[after] == "."):
                 after += 1
+            _check_number(expr, index, after, gate, before)
         elif char in "({[":
             if char == "(" and callee is not None:
-                _check_call(expr, *callee)
-            opens.append((char, index))
+                _check_call(expr, *callee, gate)
+            names = char == "(" and callee is not None and callee[0].lower() in _NAME_LISTS
+            opens.append((char, index, names))
+            naming = char == "{"
         elif char in _CLOSES:
-            if top != _CLOSES[char]:
+            if top[0] != _CLOSES[char]:
                 raise Invalid(f"has a '{char}' {at(expr, index)} that closes nothing")
             if char == "]":
-                _check_range(expr, opens[-1][1], index)
+                _check_range(expr, top[1], index, gate)
             opens.pop()
         elif char in "=!":
             if nxt == "~" or (char == "!" and nxt != "="):
@@ -80,11 +102,27 @@ def check_expr(expr: str) -> None:
             after += nxt == "="
         elif char not in "+-*/%^,<>@":
             raise Invalid(f"has {show(char)} {at(expr, index)}, which PromQL does not allow")
-        callee, index = None, after
+        if char == "@":
+            _require(gate, "@", expr, index)
+        if char == "-" and before[1] == "offset":
+            _require(gate, "negative offset", expr, index)
+        callee, before, index = None, (before[1], expr[index:after].lower()), after
     if empty:
         raise Invalid("holds only comments")
     if opens:
         raise Invalid(f"has an unclosed '{opens[-1][0]}' {at(expr, opens[-1][1])}")
+
+
+def _check_number(expr: str, start: int, end: int, gate: Gate, before: Tuple[str, str]) -> None:
+    """``_`` between digits (2.54+); a duration where a number belongs (3.0+) but after ``offset``."""
+    text = expr[start:end]
+    if "_" in text:
+        _require(gate, "number underscores", expr, start)
+        if _BAD_UNDERSCORE.search(text):
+            raise Invalid(f"has '{show(text)}' {at(expr, start)}: '_' belongs between two digits")
+    offset = before[1] == "offset" or before == ("offset", "-")
+    if not offset and _DURATION.fullmatch(text):
+        _require(gate, "duration as number", expr, start)
 
 
 def _matcher_token(expr: str, index: int) -> int:
@@ -101,28 +139,31 @@ def _matcher_token(expr: str, index: int) -> int:
     raise Invalid(f"has {show(char)} {at(expr, index)} inside {{...}}, where matchers such as job=\"api\" belong")
 
 
-def _check_call(expr: str, name: str, index: int) -> None:
+def _check_call(expr: str, name: str, index: int, gate: Gate) -> None:
     if name in _FUNCTIONS or name.lower() in _KEYWORDS:
         return
-    if name == "holt_winters":
-        raise Invalid(f"calls holt_winters {at(expr, index)}, which Prometheus 3 removed")
+    if name in PROMQL_FUNCTIONS:
+        _require(gate, name, expr, index)
+        return
     raise Invalid(f"calls '{name}' {at(expr, index)}, which is not a PromQL function")
 
 
-def _check_range(expr: str, start: int, end: int) -> None:
-    """``[5m]`` or ``[1h:5m]`` / ``[1h:]``: positive durations with units (``[300]`` is refused)."""
+def _check_range(expr: str, start: int, end: int, gate: Gate) -> None:
+    """``[5m]`` or ``[1h:5m]`` / ``[1h:]``: positive durations; from 3.0 also seconds (``[300]``)."""
     inside = re.sub(r"#[^\n]*", "", expr[start + 1 : end])
-    match = re.fullmatch(r"\s*(\w+)\s*(?::\s*(\w*)\s*)?", inside)
+    match = re.fullmatch(r"\s*([\w.]+)\s*(?::\s*([\w.]*)\s*)?", inside)
     parts = [match.group(1), match.group(2) or ""] if match else [inside]
     for number, part in enumerate(parts):
         if number == 1 and not part:
             continue
         try:
-            if part.isdigit():
-                raise InvalidValue(f"'{part}' has no unit")
-            if Duration.parse(part).milliseconds <= 0:
+            if _FLOAT.fullmatch(part):
+                if not gate.reads("number as duration"):
+                    raise InvalidValue(f"'{part}' has no unit; {gate.refusal('number as duration')}")
+                milliseconds = float(part) * 1000
+            else:
+                milliseconds = Duration.parse(part).milliseconds
+            if milliseconds <= 0:
                 raise InvalidValue(f"'{part}' must be longer than 0")
         except InvalidValue as err:
             raise Invalid(f"has [{show(inside.strip())}] {at(expr, start)}: {err}") from None
-
-

@@ -1,29 +1,21 @@
 """Go text/template checks, as Prometheus parses alert labels and annotations. Pure: no I/O."""
 
-import re
 from typing import List, Tuple
 
-from domain.tokens import Invalid, show, skip_escape, skip_string
+from domain.rules.features import TEMPLATE_FUNCTIONS, Gate
+from domain.rules.go_lexer import GO_SPACE, Token, is_right_delim, template_tokens
+from domain.rules.tokens import Invalid, show
 
-# Go's own functions and Prometheus 2.42's (Prometheus 3 adds some, removes none).
+# Go's own functions and Prometheus' since 2.x; those added later are in features.TEMPLATE_FUNCTIONS.
 _TEMPLATE_FUNCTIONS = frozenset({
     "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf", "println",
     "urlquery", "eq", "ge", "gt", "le", "lt", "ne", "query", "first", "label", "value", "strvalue",
     "args", "reReplaceAll", "safeHtml", "match", "title", "toUpper", "toLower", "graphLink",
-    "tableLink", "sortByLabel", "stripPort", "stripDomain", "humanize", "humanize1024",
-    "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "pathPrefix",
-    "externalURL", "parseDuration",
+    "tableLink", "sortByLabel", "humanize", "humanize1024", "humanizeDuration", "humanizeTimestamp",
+    "pathPrefix", "externalURL",
 })
 _TEMPLATE_VARIABLES = ("$", "$labels", "$externalLabels", "$externalURL", "$value")
-_TEMPLATE_KEYWORDS = frozenset({
-    "if", "else", "end", "range", "with", "define", "block", "template", "break", "continue",
-})
-_GO_SPACE = (" ", "\t", "\r", "\n")
-_GO_TERMINATORS = (*_GO_SPACE, ".", ",", "|", ":", "(", ")", "}", "")
-_GO_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 _VALUES = ("string", "char", "number", "literal")
-
-Token = Tuple[str, str, bool]  # kind, text, glued to the token before it (no space between)
 
 
 class _Frame:
@@ -33,7 +25,20 @@ class _Frame:
         self.kind, self.in_else, self.variables = kind, False, list(variables)
 
 
-def _defined(frames: List[_Frame], variable: str) -> bool:
+class _Scopes(List[_Frame]):
+    """The open frames, innermost last, and the gate of the image's Prometheus version."""
+
+    def __init__(self, gate: Gate) -> None:
+        super().__init__([_Frame("text", _TEMPLATE_VARIABLES)])
+        self.gate = gate
+
+    def require(self, key: str) -> None:
+        refusal = self.gate.refusal(key)
+        if refusal:
+            raise Invalid(refusal)
+
+
+def _defined(frames: _Scopes, variable: str) -> bool:
     for frame in reversed(frames):
         if variable in frame.variables:
             return True
@@ -42,7 +47,7 @@ def _defined(frames: List[_Frame], variable: str) -> bool:
     return False
 
 
-def _in_range(frames: List[_Frame]) -> bool:
+def _in_range(frames: _Scopes) -> bool:
     for frame in reversed(frames):
         if frame.kind in ("define", "block"):
             return False
@@ -51,96 +56,29 @@ def _in_range(frames: List[_Frame]) -> bool:
     return False
 
 
-def _is_right_delim(text: str, index: int) -> bool:
-    return text.startswith("}}", index) or (
-        text[index : index + 1] in _GO_SPACE and text.startswith("-}}", index + 1)
-    )
-
-
-def _is_one_character(body: str) -> bool:
-    """Whether a Go character literal's body (between its quotes) stands for one character."""
-    return skip_escape(body, 0, "'") == len(body) if body[:1] == "\\" else len(body) == 1
-
-
-def _is_go_word(char: str) -> bool:
-    return char == "_" or char.isalpha() or char.isdecimal()
-
-
-def check_template(text: str) -> None:
-    frames = [_Frame("text", _TEMPLATE_VARIABLES)]
+def check_template(text: str, gate: Gate) -> None:
+    frames = _Scopes(gate)
     index = text.find("{{")
     while index >= 0:
         index += 2
-        if text[index : index + 1] == "-" and text[index + 1 : index + 2] in _GO_SPACE:
+        if text[index : index + 1] == "-" and text[index + 1 : index + 2] in GO_SPACE:
             index += 2  # "{{- " trims the space before it
         if text.startswith("/*", index):
             end = text.find("*/", index + 2)
             if end < 0:
                 raise Invalid("a {{/* comment */}} is not closed")
-            if not _is_right_delim(text, end + 2):
+            if not is_right_delim(text, end + 2):
                 raise Invalid("a comment must end right before }}")
             index = text.find("}}", end + 2) + 2
         else:
-            tokens, index = _template_tokens(text, index)
+            tokens, index = template_tokens(text, index)
             _check_action(tokens, frames)
         index = text.find("{{", index)
     if len(frames) > 1:
         raise Invalid(f"{{{{{frames[-1].kind}}}}} has no {{{{end}}}}")
 
 
-def _template_tokens(text: str, index: int) -> Tuple[List[Token], int]:
-    """The tokens of the action from ``index`` (past ``{{``) and the index past its ``}}``."""
-    tokens: List[Token] = []
-    start, depth, glued = index, 0, False
-    while not _is_right_delim(text, index):
-        if index >= len(text):
-            raise Invalid(f"the action {show(text[start - 2 : start + 20])} has no closing }}}}")
-        char, after = text[index], index + 1
-        if char in _GO_SPACE:
-            index, glued = after, False
-            continue
-        if char in "\"`'":
-            after = skip_string(text, index)
-            kind = "char" if char == "'" else "string"
-            if kind == "char" and not _is_one_character(text[index + 1 : after - 1]):
-                raise Invalid(f"{show(text[index:after])} is not a single character")
-        elif char == ":" and text[after : after + 1] == "=":
-            kind, after = "declare", after + 1
-        elif char in "$." and not text[after : after + 1].isdecimal():
-            while after < len(text) and _is_go_word(text[after]):
-                after += 1
-            kind = "variable" if char == "$" else "field"
-        elif char in "+-." or char.isdecimal():
-            while after < len(text) and (_is_go_word(text[after]) or text[after] == "."
-                                         or (text[after] in "+-" and text[after - 1] in "eE")):
-                after += 1
-            if not _GO_NUMBER.fullmatch(text[index:after]):
-                raise Invalid(f"'{show(text[index:after])}' is not a number")
-            kind = "number"
-        elif _is_go_word(char):
-            while after < len(text) and _is_go_word(text[after]):
-                after += 1
-            word = text[index:after]
-            kind = "keyword" if word in _TEMPLATE_KEYWORDS else "function"
-            kind = "literal" if word in ("true", "false", "nil") else kind
-        elif char in "()=|,":
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth < 0:
-                raise Invalid("a ')' closes nothing")
-            kind = char
-        else:
-            raise Invalid(f"{show(char)} is not allowed inside {{{{ }}}}")
-        words = ("variable", "field", "function", "keyword", "literal")
-        if kind in words and text[after : after + 1] not in _GO_TERMINATORS:
-            raise Invalid(f"{show(text[after])} cannot follow '{show(text[index:after])}'")
-        tokens.append((kind, text[index:after], glued))
-        index, glued = after, True
-    if depth:
-        raise Invalid("a '(' is not closed")
-    return tokens, text.find("}}", index) + 2
-
-
-def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
+def _check_action(tokens: List[Token], frames: _Scopes) -> None:
     word = tokens[0][1] if tokens and tokens[0][0] == "keyword" else ""
     rest, frame = tokens[1:], frames[-1]
     if not word:
@@ -153,6 +91,9 @@ def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
             raise Invalid("{{else}} is not inside {{if}}, {{with}} or {{range}}, or comes twice")
         if rest[:1] and rest[0][1] == "if" and frame.kind == "if":
             _check_pipeline(rest[1:], frames, "{{else if}}", declarations=1)
+        elif rest[:1] and rest[0][1] == "with" and frame.kind == "with":
+            frames.require("else with")
+            _check_pipeline(rest[1:], frames, "{{else with}}", declarations=1)
         elif rest:
             raise Invalid(f"unexpected '{show(rest[0][1])}' after {{{{else}}}}")
         frame.in_else = not rest
@@ -176,7 +117,7 @@ def _check_action(tokens: List[Token], frames: List[_Frame]) -> None:
             frames.append(_Frame(word, ("$",)))
 
 
-def _check_pipeline(tokens: List[Token], frames: List[_Frame], what: str, declarations: int) -> None:
+def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declarations: int) -> None:
     """``[$a[, $b] := | =] command | command ...``; declared variables join the innermost frame."""
     names: List[str] = []
     index = 0
@@ -210,7 +151,7 @@ def _check_pipeline(tokens: List[Token], frames: List[_Frame], what: str, declar
         command, stage = [], stage + 1
 
 
-def _check_command(tokens: List[Token], frames: List[_Frame]) -> None:
+def _check_command(tokens: List[Token], frames: _Scopes) -> None:
     """Operands apart, variables defined, functions known; ``(...)`` is a pipeline of its own."""
     if not tokens:
         raise Invalid("a '|' has no command on one side")
@@ -235,7 +176,9 @@ def _check_command(tokens: List[Token], frames: List[_Frame]) -> None:
             raise Invalid(f"unexpected '{show(text)}'")
         if kind == "variable" and not _defined(frames, text):
             raise Invalid(f"undefined variable {text}" + (" (did you mean $labels?)" if text == "$label" else ""))
-        if kind == "function" and text not in _TEMPLATE_FUNCTIONS:
+        if kind == "function" and text in TEMPLATE_FUNCTIONS:
+            frames.require(text)
+        elif kind == "function" and text not in _TEMPLATE_FUNCTIONS:
             raise Invalid(f"function '{show(text)}' is not defined")
         index += 1
 

@@ -1,0 +1,117 @@
+"""The YAML node tree of a rule file, and the checks every node shares. Pure: no I/O.
+
+Nodes are read, not constructed, so aliases are shared, scalars keep the text Go reads, and a
+budget stops an alias blow-up before it is expanded.
+"""
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+from domain.errors import RuleError
+from domain.rules.model import MAX_RULE_FILE_BYTES
+from domain.rules.tokens import show
+
+TAG = "tag:yaml.org,2002:"
+_SCALARTAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value"))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # newline and tab may stay
+_SURROGATE = re.compile("[\ud800-\udfff]")
+EXPANDS = "the rule file grows past 1 MiB once its yaml aliases are expanded"
+
+# libyaml's C parser when PyYAML has it (its wheels do): same YAML, ~10x faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose(text: str) -> Optional[yaml.Node]:
+    """The YAML node tree (aliases shared, not copied), or None for a file of comments."""
+    problem = "the rule file is not valid yaml: "
+    try:
+        documents = yaml.compose_all(text, Loader=_LOADER)
+        root = next(documents, None)
+        if root is not None and next(documents, None) is not None:
+            raise RuleError("the rule file holds several yaml documents (---); use one 'groups' list")
+    except yaml.MarkedYAMLError as err:
+        mark, what = err.problem_mark, show(err.problem or "it cannot be read", 120)
+        where = "" if mark is None else f"line {mark.line + 1} column {mark.column + 1}: "
+        raise RuleError(f"{problem}{where}{what}") from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, such as \x01
+        before = text[: int(err.position)]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        char = chr(err.character) if isinstance(err.character, int) else str(err.character)
+        raise RuleError(f"{problem}line {line} column {column}: {show(char)} is not allowed") from None
+    except yaml.YAMLError as err:
+        raise RuleError(f"{problem}{show(str(err), 120)}") from None
+    return root
+
+
+
+class NodeReader:
+    """Reads mappings, lists and scalars, spending a budget: a file without aliases spends at
+    most its own length, so only aliases expanding past 1 MiB run out."""
+
+    def __init__(self) -> None:
+        self.budget = 2 * MAX_RULE_FILE_BYTES
+
+    def mapping(self, node: yaml.Node, where: str) -> Dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise RuleError(f"{where} must be a mapping of keys to values")
+        out: Dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            if key_node.tag == TAG + "merge":
+                raise RuleError(f"{where}: yaml merge keys (<<) are not supported; write the keys out")
+            key = self.text(key_node, f"{where}: a key")
+            if key is None:
+                raise RuleError(f"{where}: a key is empty")
+            if key in out:
+                raise RuleError(f"{where}: key '{show(key)}' appears twice")
+            out[key] = value
+        return out
+
+    def sequence(self, node: yaml.Node, where: str) -> List[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise RuleError(f"{where} must be a list")
+        self.spend(len(node.value))
+        return list(node.value)
+
+    def text(self, node: Optional[yaml.Node], where: str) -> Optional[str]:
+        """A scalar's text as written (``1.50`` stays ``1.50``, as Go reads it); None for null."""
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            raise RuleError(f"{where} must be a single value, not a list or mapping")
+        if node.tag not in _SCALARTAGS:
+            raise RuleError(f"{where} has the yaml tag '{show(node.tag)}', which is not supported")
+        value = str(node.value)
+        self.spend(1 + len(value))
+        if _SURROGATE.search(value):
+            raise RuleError(f"{where} holds a lone surrogate (an invalid \\u escape)")
+        return None if node.tag == TAG + "null" else value
+
+    def spend(self, amount: int) -> None:
+        self.budget -= amount
+        if self.budget < 0:
+            raise RuleError(EXPANDS)
+
+
+
+def refuse_unknown(fields: Dict[str, yaml.Node], keys: Tuple[str, ...], where: str) -> None:
+    for key in fields:
+        if key not in keys:
+            raise RuleError(f"{where}: unknown key '{show(key)}' (known: {', '.join(keys)})")
+
+
+def hint(node: Optional[yaml.Node]) -> str:
+    """A name to place a message by, before the name itself is checked."""
+    return str(node.value) if isinstance(node, yaml.ScalarNode) and not is_null(node) else ""
+
+
+def is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == TAG + "null"
+
+
+def refuse_control(value: str, where: str, what: str, layout: bool = False) -> None:
+    found = (_CONTROL_BUT_LAYOUT if layout else _CONTROL).search(value)
+    if found:
+        raise RuleError(f"{where}: {what} holds the control character {show(found.group())}")
