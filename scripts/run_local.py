@@ -24,7 +24,6 @@ Prometheus exactly as the pod spec the charm set describes it.
 """
 
 import argparse
-import contextlib
 import json
 import shutil
 import signal
@@ -33,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Set
 
 REPO = Path(__file__).resolve().parent.parent
 # This is an entry point run as `python scripts/run_local.py` (no PYTHONPATH): make the
@@ -46,6 +45,7 @@ from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E40
 from scripts.localrun.generations import NAMES, Generation, generation  # noqa: E402
 from scripts.localrun.pod import LocalPod  # noqa: E402
 from scripts.localrun.processes import ManagedProcess, ProcessFailed, free_port  # noqa: E402
+from scripts.localrun.signals import Interrupted, signals_deferred, signals_raise  # noqa: E402
 from tests.support.juju_sim import HookResult, JujuSim  # noqa: E402
 
 DEFAULT_OPTIONS = {"scrape-interval": "10s"}  # gets the seed's rate() query its samples within a minute
@@ -55,42 +55,8 @@ QUERY = "rate(prometheus_tsdb_head_chunks_created_total[1m])"
 READY_TIMEOUT = 60.0
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; unwinding stops everything."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 class Failure(Exception):
     """A step failed; the message says which and why."""
-
-
-_SIGNALS: Dict[str, Any] = {"deferred": False, "pending": None}
-
-
-def _on_signal(signum: int, _frame: Any) -> None:
-    if _SIGNALS["deferred"]:
-        _SIGNALS["pending"] = signum
-        return
-    raise Interrupted(signum)
-
-
-@contextlib.contextmanager
-def signals_deferred(forever: bool = False) -> Iterator[None]:
-    """Hold SIGINT/SIGTERM while a child starts (so its handle is never lost) or while
-    everything is being stopped (``forever``)."""
-    _SIGNALS["deferred"] = True
-    try:
-        yield
-    finally:
-        if not forever:
-            _SIGNALS["deferred"] = False
-    pending = _SIGNALS["pending"]
-    if pending is not None and not forever:
-        _SIGNALS["pending"] = None
-        raise Interrupted(pending)
 
 
 def say(message: str) -> None:
@@ -167,7 +133,7 @@ def self_scrape_targets(targets: List[Dict[str, Any]], port: int) -> List[Dict[s
 def wait_for_two_scrapes(prom: PrometheusClient, port: int, process: ManagedProcess,
                          timeout: float) -> Dict[str, Any]:
     """Poll /api/v1/targets until a self-scrape target has been scraped twice (bounded)."""
-    seen: Dict[str, set] = {}
+    seen: Dict[str, Set[str]] = {}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         process.check_alive()
@@ -314,36 +280,32 @@ def run(opts: argparse.Namespace, work: Path) -> int:
 
 def main(argv: Sequence[str]) -> int:
     opts = parse_args(argv)  # an argument error exits here, before any directory exists
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    _SIGNALS.update(deferred=False, pending=None)
     work: Optional[Path] = None
-    try:
-        if opts.workdir is None:
-            with signals_deferred():
-                work = Path(tempfile.mkdtemp(prefix="prometheus-charm-local-"))
-        else:
-            opts.workdir.mkdir(parents=True, exist_ok=True)
-        return run(opts, work or opts.workdir)
-    except Interrupted as sig:
-        if opts.keep_running and sig.signum == signal.SIGINT:
-            return 0
-        print(f"run_local: interrupted by {sig}", file=sys.stderr)
-        return 128 + sig.signum
-    except Failure as err:
-        print(f"run_local: FAILED: {err}", file=sys.stderr)
-        if opts.workdir is not None:
-            print(f"run_local: files kept in {opts.workdir}", file=sys.stderr)
-        else:
-            print("run_local: work files removed; --workdir DIR keeps them", file=sys.stderr)
-        return 1
-    finally:
-        # A temporary work directory (the charm's copy, the TSDB: ~30 MB) never outlives the run.
-        with signals_deferred(forever=True):
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            _SIGNALS.update(deferred=False, pending=None)
+    with signals_raise():
+        try:
+            if opts.workdir is None:
+                with signals_deferred():
+                    work = Path(tempfile.mkdtemp(prefix="prometheus-charm-local-"))
+            else:
+                opts.workdir.mkdir(parents=True, exist_ok=True)
+            return run(opts, work or opts.workdir)
+        except Interrupted as sig:
+            if opts.keep_running and sig.signum == signal.SIGINT:
+                return 0
+            print(f"run_local: interrupted by {sig}", file=sys.stderr)
+            return 128 + sig.signum
+        except Failure as err:
+            print(f"run_local: FAILED: {err}", file=sys.stderr)
+            if opts.workdir is not None:
+                print(f"run_local: files kept in {opts.workdir}", file=sys.stderr)
+            else:
+                print("run_local: work files removed; --workdir DIR keeps them", file=sys.stderr)
+            return 1
+        finally:
+            # A temporary work directory (the charm's copy, the TSDB: ~30 MB) never outlives the run.
+            with signals_deferred(forever=True):
+                if work is not None:
+                    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""Test-side names of scripts/localrun/fake_k8s.py, the loopback Kubernetes API of the pod listing.
+"""Former home of the loopback Kubernetes API, now scripts/localrun/fake_k8s.py.
 
-New code imports ``scripts.localrun.fake_k8s`` directly; these names stay for tests written against them.
+Only the names tests/e2e/test_charm_process.py still imports from here remain; new code imports
+``scripts.localrun.fake_k8s`` directly.
 """
 
-from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object
 
-__all__ = ["FakeKubernetesApi", "pod_object", "write_kubeconfig"]
+__all__ = ["FakeKubernetesApi", "pod_object"]

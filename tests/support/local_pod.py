@@ -1,8 +1,9 @@
-"""Test-side names of scripts/localrun/pod.py: a pod spec's Prometheus container as a local process.
+"""Former home of the pod runner, now scripts/localrun/pod.py.
 
-New code imports ``scripts.localrun.pod`` directly; these names stay for tests written against them.
+Only the names tests/e2e/test_charm_process.py still imports from here remain; new code imports
+``scripts.localrun.pod`` directly.
 """
 
-from scripts.localrun.pod import LocalPod, flag_value, local_args, materialise, prometheus_container, under
+from scripts.localrun.pod import LocalPod, materialise
 
-__all__ = ["LocalPod", "flag_value", "local_args", "materialise", "prometheus_container", "under"]
+__all__ = ["LocalPod", "materialise"]

@@ -1,12 +1,9 @@
-"""Test-side names of scripts/localrun: processes on loopback and the Prometheus client.
+"""Former home of the loopback process helpers, now scripts/localrun/processes.py.
 
-New code imports ``scripts.localrun`` directly; these names stay for tests written against them.
+Only the name tests/e2e/test_charm_process.py still imports from here remains; new code imports
+``scripts.localrun`` directly.
 """
 
-from scripts.localrun.client import PrometheusClient
-from scripts.localrun.pod import path_prometheus as prometheus_binary
-from scripts.localrun.processes import ManagedProcess, free_port, http_get, http_post, wait_until_ready
-from scripts.localrun.server import PrometheusServer
+from scripts.localrun.processes import free_port
 
-__all__ = ["ManagedProcess", "PrometheusClient", "PrometheusServer", "free_port", "http_get", "http_post",
-           "prometheus_binary", "wait_until_ready"]
+__all__ = ["free_port"]
