@@ -5,8 +5,8 @@ Prometheus exactly as the pod spec the charm set describes it.
     python scripts/run_local.py [--generation 3] [--config scrape-interval=15s ...] [--keep-running]
 
 1. The charm (this repository) runs as Juju runs it: ``./dispatch`` in a copy of the charm
-   directory, with ``JUJU_*`` variables and the hook tools of tests/support/hooktools on
-   ``PATH`` (tests/support/juju_sim.py). It is the leader, the image resource of the chosen
+   directory, with ``JUJU_*`` variables and the hook tools of scripts/localrun/hooktools on
+   ``PATH`` (scripts/localrun/juju_sim.py). It is the leader, the image resource of the chosen
    generation's own version is attached (``prom/prometheus:v<version>``, so the charm judges for
    the very Prometheus that then runs), and the hooks install, leader-elected, config-changed and
    start run in turn. Options default to ``scrape-interval=10s``; ``--config`` options are merged
@@ -43,10 +43,10 @@ if str(REPO) not in sys.path:
 from scripts.localrun.client import PrometheusApiError, PrometheusClient  # noqa: E402
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
 from scripts.localrun.generations import NAMES, Generation, generation  # noqa: E402
+from scripts.localrun.juju_sim import HookResult, JujuSim  # noqa: E402
 from scripts.localrun.pod import LocalPod  # noqa: E402
 from scripts.localrun.processes import ManagedProcess, ProcessFailed, free_port  # noqa: E402
 from scripts.localrun.signals import Interrupted, signals_deferred, signals_raise  # noqa: E402
-from tests.support.juju_sim import HookResult, JujuSim  # noqa: E402
 
 DEFAULT_OPTIONS = {"scrape-interval": "10s"}  # gets the seed's rate() query its samples within a minute
 SELF_SCRAPE_PORT = 9090  # prometheus.yml's self-scrape target is localhost:9090

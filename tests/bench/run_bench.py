@@ -25,8 +25,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from domain.config.parse import parse_config  # noqa: E402
 from domain.plan import plan  # noqa: E402
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
+from scripts.localrun.juju_sim import JujuSim  # noqa: E402
 from tests.support.builders import make_facts, options  # noqa: E402
-from tests.support.juju_sim import JujuSim  # noqa: E402
 
 RULES = "groups:\n" + "".join(
     f"- name: g{i}\n  rules:\n  - alert: A{i}\n    expr: up{{job=\"j{i}\"}} == 0\n    for: 5m\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.juju_sim import JujuSim
+from scripts.localrun.juju_sim import JujuSim
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,5 @@
 """The charm as a real process: ./dispatch -> ops.main -> PrometheusCharm, through test doubles
-of Juju's hook tools (tests/support/juju_sim.py), a loopback Kubernetes API and a real Prometheus."""
+of Juju's hook tools (scripts/localrun/juju_sim.py), a loopback Kubernetes API and a real Prometheus."""
 
 import socket
 import threading
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.fake_k8s import FakeKubernetesApi, pod_object
-from tests.support.juju_sim import JujuSim
-from tests.support.local_pod import LocalPod, materialise
-from tests.support.processes import free_port
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object
+from scripts.localrun.juju_sim import JujuSim
+from scripts.localrun.pod import LocalPod, materialise
+from scripts.localrun.processes import free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,13 +29,13 @@ def k8s():
     api.stop()
 
 
-def make_sim(tmp_path, k8s=None, juju_version="2.9.44", **env):
+def make_sim(tmp_path, k8s=None, juju_version="2.9.44", image=IMAGE, **env):
     # ConfigMap propagation shortened from 90 s; the tests deliver files themselves.
     extra = {"PROMETHEUS_CHARM_PROPAGATION_SECONDS": str(PROPAGATION), **env}
     if k8s is not None:
         extra["KUBECONFIG"] = str(k8s.write_kubeconfig(tmp_path / "kubeconfig"))
     sim = JujuSim(ROOT, tmp_path / "juju", extra_env=extra, juju_version=juju_version)
-    sim.attach_image(IMAGE)
+    sim.attach_image(image)
     return sim
 
 
@@ -70,12 +70,12 @@ def test_deploy_and_config_change_under_juju_2_9_and_3_6(tmp_path, juju_version)
     assert status == "waiting" and message.startswith("kubernetes api")
 
 
-def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(tmp_path, k8s):
-    sim = make_sim(tmp_path, k8s)
+def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(tmp_path, k8s, generation):
+    sim = make_sim(tmp_path, k8s, image=generation.image)
     sim.set_config(**{"scrape-interval": "30s"})
     deploy(sim)
     spec, resources = sim.pod_spec()
-    pod = LocalPod(spec, resources, tmp_path / "pod")
+    pod = LocalPod(spec, resources, tmp_path / "pod", binary=generation.prometheus)
     try:
         k8s.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", "127.0.0.1", pod.port)])
         assert sim.run_hook("update-status").ok

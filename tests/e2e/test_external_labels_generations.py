@@ -10,8 +10,8 @@ import urllib.request
 import pytest
 import yaml
 
+from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.builders import make_plan
-from tests.support.processes import ManagedProcess, free_port, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 VALUE = "$5 a ${HOME}"

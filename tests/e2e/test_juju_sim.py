@@ -14,7 +14,7 @@ from typing import Callable, Dict, Optional
 import pytest
 import yaml
 
-from tests.support.juju_sim import HOOKTOOL, TOOL_NAMES, HookTimeout, JujuSim
+from scripts.localrun.juju_sim import HOOKTOOL, TOOL_NAMES, HookTimeout, JujuSim
 
 pytestmark = [pytest.mark.e2e, pytest.mark.tooling]
 

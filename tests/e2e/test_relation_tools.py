@@ -14,7 +14,7 @@ from typing import Any, Dict
 
 import pytest
 
-from tests.support.juju_sim import JujuSim
+from scripts.localrun.juju_sim import JujuSim
 
 pytestmark = [pytest.mark.e2e, pytest.mark.tooling]
 

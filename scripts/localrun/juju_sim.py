@@ -239,7 +239,7 @@ class JujuSim:
         os.replace(tmp, path)
 
     def _update_model(self, **changes: Any) -> Dict[str, Any]:
-        model = self._read_json("model.json", {})
+        model: Dict[str, Any] = self._read_json("model.json", {})
         model.update(changes)
         self._write_json("model.json", model)
         return model
@@ -361,7 +361,7 @@ class JujuSim:
         if isinstance(units, int):
             units = [f"{remote_app}/{i}" for i in range(units)]
         store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
-        rel_id = store["next_id"]
+        rel_id = int(store["next_id"])
         store["next_id"] = rel_id + 1
         data: Dict[str, Dict[str, str]] = {remote_app: _strings(app_data or {})}
         for unit in units:
