@@ -48,8 +48,9 @@ def repo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _make(copy: Path, *targets: str) -> None:
-    env = {**os.environ, "PYTHON": sys.executable}
-    env.pop("PYTHONPATH", None)
+    # Without pytest-cov's variables: its subprocess hook would measure the copy's src/ as ours.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONPATH", "COV"))}
+    env["PYTHON"] = sys.executable
     done = subprocess.run(["make", "-o", "setup", *targets], cwd=copy, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"make {' '.join(targets)}:\n{done.stdout}\n{done.stderr}"

@@ -44,7 +44,8 @@ def test_imported_charm_leaves_lib_off_sys_path() -> None:
 
 def test_charm_run_through_dispatch_imports_lib_first(tmp_path: Path) -> None:
     charm = _charm_with_fake_ops_in_lib(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUJU_"))}
+    # As Juju's hook environment: none of the test run's (nor pytest-cov's subprocess hook).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUJU_", "COV"))}
     env.update(JUJU_DISPATCH_PATH="hooks/install", PYTHONDONTWRITEBYTECODE="1")
 
     done = subprocess.run(["./dispatch"], cwd=charm, env=env, capture_output=True, text=True,

@@ -2,9 +2,10 @@
 
 Copies src/, tests/, tox.ini (the pytest settings) and the charm's files the tests read into
 build/mutation, writes mutmut's settings there and runs ``mutmut run`` in that copy, so no file
-of the working tree is ever mutated. Hypothesis runs its ``mutation`` profile (tests/conftest.py):
-few examples, the same ones every run. Prints the counts by status; mutants listed in tests/mutation/equivalent.txt
-(a name and a reason a line) count as equivalent, not as survivors.
+of the working tree is ever mutated. Hypothesis runs its ``mutation`` profile
+(tests/conftest.py): few examples, the same ones every run. Prints the counts by status;
+mutants listed in tests/mutation/equivalent.txt (a name and a reason a line) count as
+equivalent, not as survivors.
 
 Usage (from tox -e mutate / make mutate): python tests/mutation/run.py [mutmut run arguments]
 """
