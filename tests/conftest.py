@@ -46,7 +46,7 @@ def generation(request: pytest.FixtureRequest) -> Generation:
 # the profile. `ci` keeps the whole CI run within minutes on 2 cores; `mutation` is for
 # tests/mutation/run.py: few examples, the same ones every time, so a mutant's fate is stable.
 settings.register_profile("dev", max_examples=20, deadline=None)
-settings.register_profile("ci", max_examples=400, deadline=None, print_blob=True)
+settings.register_profile("ci", max_examples=100, deadline=None, print_blob=True)
 settings.register_profile(
     "mutation", max_examples=10, deadline=None, derandomize=True, database=None,
     phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.too_slow],
