@@ -9,10 +9,10 @@ import re
 
 from domain.rules.features import Gate
 from domain.rules.tokens import Invalid, show
+from domain.values.text import forbidden_character
 
 _METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LEGACY = "letters, digits and '_', not starting with a digit"
 
 
@@ -33,9 +33,9 @@ def check_label_name(name: str, gate: Gate, what: str) -> None:
         refusal = gate.refusal("utf8 names")
         if refusal:
             raise Invalid(f"{what} name '{show(name)}' is not valid: use {_LEGACY}; {refusal}")
-        found = _CONTROL.search(name)
+        found = forbidden_character(name)
         if found:
-            raise Invalid(f"{what} name '{show(name)}' holds the control character {show(found.group())}")
+            raise Invalid(f"{what} name '{show(name)}' holds the control character {show(found)}")
     if what == "label" and name == "__name__":
         raise Invalid("label '__name__' is the metric name, which a rule cannot set")
     if what == "label" and name.startswith("__"):

@@ -2,31 +2,13 @@
 
 from typing import Dict
 
-import yaml
-
+from domain.prometheus.yaml_text import to_yaml
 from domain.rules.model import Rule, RuleFile, RuleGroup
 
 
 def render_rule_file(rule_file: RuleFile) -> str:
     """Canonical YAML: keys in Prometheus' order, one value a line, multi-line text as blocks."""
-    document = {"groups": [_group_dict(group) for group in rule_file.groups]}
-    return str(yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=_WIDTH))
-
-
-_WIDTH = 1 << 16  # PyYAML folds long values at 80 columns otherwise
-
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """SafeDumper that writes multi-line strings as ``|`` blocks, as people write expressions."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None  # PyYAML quotes instead where a block cannot hold it
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
+    return to_yaml({"groups": [_group_dict(group) for group in rule_file.groups]})
 
 
 def _group_dict(group: RuleGroup) -> Dict[str, object]:

@@ -12,11 +12,10 @@ import yaml
 from domain.errors import RuleError
 from domain.rules.model import MAX_RULE_FILE_BYTES
 from domain.rules.tokens import show
+from domain.values.text import forbidden_character
 
 TAG = "tag:yaml.org,2002:"
 _SCALARTAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value"))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # newline and tab may stay
 _SURROGATE = re.compile("[\ud800-\udfff]")
 EXPANDS = "the rule file grows past 1 MiB once its yaml aliases are expanded"
 
@@ -112,6 +111,6 @@ def is_null(node: yaml.Node) -> bool:
 
 
 def refuse_control(value: str, where: str, what: str, layout: bool = False) -> None:
-    found = (_CONTROL_BUT_LAYOUT if layout else _CONTROL).search(value)
+    found = forbidden_character(value, layout)
     if found:
-        raise RuleError(f"{where}: {what} holds the control character {show(found.group())}")
+        raise RuleError(f"{where}: {what} holds the control character {show(found)}")

@@ -120,3 +120,13 @@ def test_parentheses_nested_past_python_recursion_are_a_rule_error():
 
     with pytest.raises(RuleError, match="too deeply"):
         parse_rule_file(text, NEWEST)
+
+
+@pytest.mark.parametrize("character", ["\x9b", "\u2028", "\u2029", "\x1b"])
+def test_text_in_a_rule_file_follows_the_one_text_rule_of_the_charm(character):
+    """The rule file refuses what every other option refuses (domain.values.text), layout aside."""
+    text = rules_yaml({"alert": "A", "expr": "up", "annotations": {"summary": f"a{character}b"}})
+
+    with pytest.raises(RuleError, match="control character"):
+        parse_rule_file(text, NEWEST)
+    assert parse_rule_file(rules_yaml({"alert": "A", "expr": "up", "annotations": {"summary": "a\n\tb"}}), NEWEST)
