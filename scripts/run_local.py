@@ -36,10 +36,12 @@ from typing import Any, Dict, List, Optional, Sequence, Set
 
 REPO = Path(__file__).resolve().parent.parent
 # This is an entry point run as `python scripts/run_local.py` (no PYTHONPATH): make the
-# repository's packages (scripts.localrun, the hook-tool doubles) importable.
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+# repository's packages (scripts.localrun, the hook-tool doubles, the charm's core) importable.
+for _path in (str(REPO), str(REPO / "src")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
 
+from domain.container import PORT  # noqa: E402
 from scripts.localrun.client import PrometheusApiError, PrometheusClient  # noqa: E402
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
 from scripts.localrun.generations import NAMES, Generation, generation  # noqa: E402
@@ -49,7 +51,6 @@ from scripts.localrun.processes import ManagedProcess, ProcessFailed, free_port 
 from scripts.localrun.signals import Interrupted, signals_deferred, signals_raise  # noqa: E402
 
 DEFAULT_OPTIONS = {"scrape-interval": "10s"}  # gets the seed's rate() query its samples within a minute
-SELF_SCRAPE_PORT = 9090  # prometheus.yml's self-scrape target is localhost:9090
 HOOKS = ("install", "leader-elected", "config-changed", "start")
 QUERY = "rate(prometheus_tsdb_head_chunks_created_total[1m])"
 READY_TIMEOUT = 60.0
@@ -124,7 +125,7 @@ def run_hook(sim: JujuSim, hook: str) -> HookResult:
 
 
 def self_scrape_targets(targets: List[Dict[str, Any]], port: int) -> List[Dict[str, Any]]:
-    own = {f"localhost:{SELF_SCRAPE_PORT}", f"127.0.0.1:{port}", f"localhost:{port}"}
+    own = {f"localhost:{PORT}", f"127.0.0.1:{port}", f"localhost:{port}"}
     mine = [t for t in targets if t.get("discoveredLabels", {}).get("__address__") in own
             or t.get("labels", {}).get("job") == "prometheus"]
     return mine or targets
@@ -225,8 +226,8 @@ def start_prometheus(spec: Dict[str, Any], k8s_resources: Dict[str, Any], binary
     for path in pod.files:
         say(f"file: {path}")
     say("prometheus args: " + " ".join(pod.args))
-    if port != SELF_SCRAPE_PORT:
-        say(f"self-scrape target localhost:{SELF_SCRAPE_PORT} mapped to 127.0.0.1:{port} in the local copy")
+    if port != PORT:
+        say(f"self-scrape target localhost:{PORT} mapped to 127.0.0.1:{port} in the local copy")
     with signals_deferred():
         running.prometheus = pod.start()
     say(f"prometheus pid: {pod.pid}")

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
+from domain.container import CONTAINER, PORT, PORT_NAME
+
 _PODS_PATH = ("api", "v1", "namespaces", "<ns>", "pods")
 
 
@@ -111,7 +113,7 @@ def pod_object(
     app: str,
     unit: Optional[str],
     ip: Optional[str],
-    port: int = 9090,
+    port: int = PORT,
     ready: bool = True,
     phase: str = "Running",
     waiting_reason: Optional[str] = None,
@@ -138,7 +140,7 @@ def pod_object(
         ],
         "containerStatuses": [
             {
-                "name": "prometheus",
+                "name": CONTAINER,
                 "image": "prom/prometheus:v2.42.0",
                 "imageID": "",
                 "ready": ready,
@@ -162,9 +164,9 @@ def pod_object(
         "spec": {
             "containers": [
                 {
-                    "name": "prometheus",
+                    "name": CONTAINER,
                     "image": "prom/prometheus:v2.42.0",
-                    "ports": [{"containerPort": port, "name": "http", "protocol": "TCP"}],
+                    "ports": [{"containerPort": port, "name": PORT_NAME, "protocol": "TCP"}],
                 }
             ]
         },

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
+from domain.container import PORT
 from scripts.localrun.client import PrometheusClient
 from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
 
 CONTAINER = "prometheus"
-SELF_TARGET = "localhost:9090"  # prometheus.yml's self-scrape target, in the pod
+SELF_TARGET = f"localhost:{PORT}"  # prometheus.yml's self-scrape target, in the pod
 NOT_PATHS = frozenset({"--web.route-prefix", "--web.external-url"})  # URL paths, not files
 T = TypeVar("T")
 
@@ -103,7 +104,7 @@ def materialise(spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], r
         mount.mkdir(parents=True, exist_ok=True)
         for entry in volume.get("files") or []:
             content = entry["content"]
-            if port not in (None, 9090) and entry["path"] == "prometheus.yml":
+            if port not in (None, PORT) and entry["path"] == "prometheus.yml":
                 content = content.replace(f"- {SELF_TARGET}\n", f"- 127.0.0.1:{port}\n")
             _write(mount / entry["path"], content, entry.get("mode"))
             written.append(mount / entry["path"])
