@@ -23,7 +23,6 @@ class ConfigError(DomainError):
     def __init__(self, option: str, problem: str) -> None:
         super().__init__(f"{option}: {problem}")
         self.option = option
-        self.problem = problem
 
 
 class ConfigErrors(DomainError):

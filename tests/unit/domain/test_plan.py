@@ -2,6 +2,7 @@
 
 import yaml
 
+from domain.facts import AlertmanagerTarget
 from tests.support.builders import make_plan
 from tests.support.extract import config_file, prometheus_yml
 
@@ -35,3 +36,11 @@ def test_the_plan_carries_the_digest_of_its_files():
 
     assert plan.digest == plan.files.digest()
     assert yaml.safe_load(plan.prometheus_yml)["rule_files"] == ["*.rules"]
+
+
+def test_the_related_alertmanagers_reach_prometheus_yml():
+    plan = make_plan(alertmanagers=(AlertmanagerTarget("10.0.0.7", 9093),))
+
+    alerting = yaml.safe_load(plan.prometheus_yml)["alerting"]["alertmanagers"]
+    assert [target for group in alerting for config in group["static_configs"]
+            for target in config["targets"]] == ["10.0.0.7:9093"]

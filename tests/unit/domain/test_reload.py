@@ -3,7 +3,7 @@
 import pytest
 
 from domain.ports import RuntimeInfo
-from domain.reload import PROPAGATION_SECONDS, ReloadDecision, decide_reload
+from domain.reload import APPLY_SECONDS, PROPAGATION_SECONDS, ReloadDecision, decide_reload
 
 PUBLISHED = 1_000_000.0
 
@@ -35,3 +35,11 @@ def test_prometheus_started_while_the_publication_was_applied_is_reloaded_later(
     info = RuntimeInfo(True, PUBLISHED + 5, start_time=PUBLISHED + 5)
 
     assert decide_reload(PUBLISHED, PUBLISHED + 300, info) is ReloadDecision.RELOAD
+
+
+def test_a_prometheus_started_once_the_apply_margin_has_passed_is_current():
+    at_margin = RuntimeInfo(True, PUBLISHED + APPLY_SECONDS, start_time=PUBLISHED + APPLY_SECONDS)
+    before = RuntimeInfo(True, PUBLISHED + APPLY_SECONDS - 1, start_time=PUBLISHED + APPLY_SECONDS - 1)
+
+    assert decide_reload(PUBLISHED, PUBLISHED + APPLY_SECONDS, at_margin) is ReloadDecision.CURRENT
+    assert decide_reload(PUBLISHED, PUBLISHED + APPLY_SECONDS, before) is ReloadDecision.TOO_EARLY

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.errors import ConfigError, ResourceError, WorkloadRejected, WorkloadUnavailable
+from domain.errors import ConfigError, ConfigErrors, ResourceError, WorkloadRejected, WorkloadUnavailable
 from domain.ports import Pod, PodState
 from domain.status import StatusKind, decide_status, pod_for_unit, status_for_error
 
@@ -25,6 +25,23 @@ def test_no_pod_for_an_unknown_unit():
     assert pod_for_unit([pod()], "prometheus/3") is None
 
 
+def test_an_unannotated_pod_of_another_unit_is_never_taken_for_this_one():
+    pods = [pod("prometheus-1", None), pod("other-0", None)]
+
+    assert pod_for_unit(pods, "prometheus/0") is None
+
+
+def test_a_pod_annotated_for_another_unit_is_not_taken_by_its_name():
+    # after a unit is removed and added again, prometheus-0 may belong to prometheus/1
+    assert pod_for_unit([pod("prometheus-0", "prometheus/1")], "prometheus/0") is None
+
+
+def test_the_annotation_wins_over_the_name():
+    pods = [pod("prometheus-0", None), pod("prometheus-4", "prometheus/0")]
+
+    assert pod_for_unit(pods, "prometheus/0").name == "prometheus-4"
+
+
 @pytest.mark.parametrize("the_pod, pending, kind, words", [
     (None, False, StatusKind.WAITING, "waiting for pod prometheus-0 to be created"),
     (pod(state=PodState.PENDING), False, StatusKind.WAITING, "to start"),
@@ -39,6 +56,30 @@ def test_status_says_what_is_awaited(the_pod, pending, kind, words):
 
     assert status.kind is kind
     assert words in status.message
+
+
+def test_a_failing_pod_without_a_reason_is_reported_as_failing():
+    status = decide_status("prometheus/0", pod(state=PodState.FAILING), False)
+
+    assert status.message == "pod prometheus-0: failing"
+
+
+def test_a_pending_reload_says_when_it_happens():
+    status = decide_status("prometheus/0", pod(), True)
+
+    assert status.message == "configuration published; prometheus reloads it at the next update-status"
+
+
+def test_every_bad_option_is_named_in_one_message():
+    errors = ConfigErrors([ConfigError("log-level", "'loud' is not one of debug, info, warn, error"),
+                           ConfigError("scrape-interval", "'often' is not a duration")])
+
+    status = status_for_error(errors)
+
+    assert status.kind is StatusKind.BLOCKED
+    assert status.message == ("log-level: 'loud' is not one of debug, info, warn, error; "
+                              "scrape-interval: 'often' is not a duration")
+    assert errors.options == ("log-level", "scrape-interval")
 
 
 @pytest.mark.parametrize("error, kind", [
