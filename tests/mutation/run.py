@@ -22,8 +22,10 @@ from typing import Dict, List, Tuple
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / "build" / "mutation"
 EQUIVALENT = Path(__file__).resolve().parent / "equivalent.txt"
-# What the unit tests read besides src/: the charm's YAML (options, metadata), its shell parts.
-CHARM_FILES = ("config.yaml", "metadata.yaml", "actions.yaml", "dispatch", "actions", "tox.ini")
+# What the unit tests read besides src/: the charm's YAML (options, metadata), its shell parts,
+# the local-run package the test fixtures import.
+CHARM_FILES = ("config.yaml", "metadata.yaml", "actions.yaml", "dispatch", "actions", "tox.ini",
+               "scripts")
 # mutmut mutates source_paths into mutants/, and copies also_copy (and tests/) beside them.
 SETTINGS = """\
 [mutmut]
