@@ -18,11 +18,12 @@ def image_version(image_path: str) -> Version:
     Digests and version-less tags give ``NEWEST``. Tags such as ``2.45-22.04`` (Ubuntu
     rocks) are read as 2.45.0.
     """
-    reference = image_path.split("@", 1)[0]
-    last = reference.rsplit("/", 1)[-1]
-    if ":" not in last:
+    reference = image_path.partition("@")[0]
+    if ":" not in reference:
         return NEWEST
-    match = _TAG_VERSION.match(last.rsplit(":", 1)[1])
+    # The text after the last ":" is the tag, or for an untagged image behind a registry port
+    # the port and path ("5000/prom/prometheus"), which never reads as a version.
+    match = _TAG_VERSION.match(reference.rsplit(":", 1)[1])
     if match is None:
         return NEWEST
     return (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))

@@ -167,3 +167,21 @@ def test_debug_port_is_given_only_for_named_hooks(debug_at, hook, expected):
     raw = options(debug_at=debug_at)
 
     assert debug_port_for(raw, hook) == expected
+
+
+@pytest.mark.parametrize("debug_at, hook, expected", [
+    ("install, config-changed", "config-changed", 4444),
+    ("install,,config-changed ", "install", 4444),
+    ("install", "config-changed", None),
+    ("install,*", "leader-elected", 4444),
+])
+def test_debug_at_is_a_comma_separated_list_of_hooks(debug_at, hook, expected):
+    assert debug_port_for(options(debug_at=debug_at), hook) == expected
+
+
+@pytest.mark.parametrize("port, expected", [
+    (1024, 1024), (65535, 65535), (5678, 5678),
+    (1023, None), (65536, None), (0, None), ("4444", None), (True, None),
+])
+def test_debug_port_is_a_port_from_1024_to_65535(port, expected):
+    assert debug_port_for(options(debug_at="*", debug_port=port), "install") == expected

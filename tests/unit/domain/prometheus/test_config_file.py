@@ -111,3 +111,12 @@ def test_golden_prometheus_yml():
     text = render(config, facts)
 
     assert text == (GOLDEN / "prometheus.yml").read_text()
+
+
+def test_self_scrape_over_tls_skips_verifying_its_own_certificate():
+    # The certificate names the public host; the job scrapes localhost.
+    self_job = job(rendered(make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)), "prometheus")
+
+    assert self_job == {"job_name": "prometheus", "metrics_path": "/metrics", "scheme": "https",
+                        "tls_config": {"insecure_skip_verify": True},
+                        "static_configs": [{"targets": ["localhost:9090"]}]}

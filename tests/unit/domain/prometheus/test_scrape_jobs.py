@@ -35,3 +35,13 @@ def test_before_3_0_no_job_names_a_fallback_protocol(image):
 def test_prometheus_own_job_needs_no_fallback():
     assert "fallback_scrape_protocol" not in jobs("prom/prometheus:v3.0.0")["prometheus"]
     assert list(jobs("prom/prometheus:v3.0.0", monitor_k8s=False)) == ["prometheus"]
+
+
+@pytest.mark.parametrize("image", ["prom/prometheus:v2.11.0", "prom/prometheus:v2.24.0", "prom/prometheus:v3.0.0"])
+def test_the_default_config_scrapes_only_prometheus_itself(image):
+    facts = make_facts(image)
+    text = render_prometheus_yml(build_prometheus_config(make_config(facts.image.version), facts.image.version))
+
+    assert yaml.safe_load(text)["scrape_configs"] == [{
+        "job_name": "prometheus", "metrics_path": "/metrics",
+        "static_configs": [{"targets": ["localhost:9090"]}]}]

@@ -44,3 +44,11 @@ def test_unusable_resource_content_is_refused(data):
 def test_versions_print_plainly():
     assert format_version((2, 53, 0)) == "2.53.0"
     assert format_version(NEWEST) == "latest"
+
+
+@pytest.mark.parametrize("credentials", [{}, {"username": None, "password": None},
+                                         {"username": "", "password": ""}])
+def test_a_public_image_has_empty_credentials(credentials):
+    details = parse_image_resource({"registrypath": "prom/prometheus:v2.53.0", **credentials})
+
+    assert (details.username, details.password) == ("", "")

@@ -19,3 +19,13 @@ def test_versions_order_numerically(older, newer):
 def test_newest_prints_as_latest():
     assert format_version(NEWEST) == "latest"
     assert format_version((3, 0, 0)) == "3.0.0"
+
+
+@pytest.mark.parametrize("path, version", [
+    ("localhost:5000/prometheus:v2.24.0", (2, 24, 0)),
+    ("localhost:5000/prometheus", NEWEST),
+    ("10.0.0.1:5000/team/prometheus:2.11.0", (2, 11, 0)),
+    ("10.0.0.1:5000/team/prometheus:v3.0.0@sha256:0123abcd", (3, 0, 0)),
+])
+def test_a_registry_port_is_not_taken_for_the_tag(path, version):
+    assert image_version(path) == version
