@@ -25,6 +25,8 @@ WORK = REPO / "build" / "mutation"
 EQUIVALENT = Path(__file__).resolve().parent / "equivalent.txt"
 # What the unit tests read besides src/: the charm's YAML (options, metadata), its shell parts.
 CHARM_FILES = ("config.yaml", "metadata.yaml", "actions.yaml", "dispatch", "actions", "tox.ini")
+# What tests/conftest.py and the adapter tests import besides src/ (the generations, the fake API).
+SUPPORT = ("scripts/localrun",)
 # mutmut mutates source_paths into mutants/, and copies also_copy (and tests/) beside them.
 SETTINGS = """\
 [mutmut]
@@ -40,7 +42,7 @@ pytest_add_cli_args =
     not e2e
     -p
     no:cacheprovider
-""".format(charm_files="\n".join(f"    {name}" for name in CHARM_FILES))
+""".format(charm_files="\n".join(f"    {name}" for name in (*CHARM_FILES, *SUPPORT)))
 _RESULT = re.compile(r"^\s*(\S+): (.+)$")
 
 
@@ -75,7 +77,7 @@ def prepare() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
-    for name in ("src", "tests", *CHARM_FILES):
+    for name in ("src", "tests", *CHARM_FILES, *SUPPORT):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, WORK / name, ignore=ignore)
