@@ -106,6 +106,9 @@ def test_a_dash_glued_to_what_follows_is_a_number_sign_not_a_trim_marker(text):
     ("{{ if 1 if }}{{ end }}", "unexpected 'if'"),
     ("{{ 1 , 2 }}", "unexpected ','"),
     ("{{ humanise 1 }}", "function 'humanise' is not defined"),
+    ("{{ ..x }}", "'..x' is not a field access"),
+    ('{{ $x := 1 }}{{ block "b" . }}{{ $x }}{{ end }}', "undefined variable $x"),
+    ('{{ printf "%v" ("a") $nope }}', "undefined variable $nope"),
 ])
 def test_a_template_prometheus_refuses_is_named_exactly(text, message):
     assert refusal(text) == message
