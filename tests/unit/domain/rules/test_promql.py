@@ -68,6 +68,9 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("up ! 1", "has '! ' at column 4; =~ and !~ belong inside {...}"),
     ("up $ 1", "has $ at column 4, which PromQL does not allow"),
     ("up ; 1", "has ; at column 4, which PromQL does not allow"),
+    ("up é", "has é at column 4, which PromQL does not allow"),
+    ("upé", "has é at column 3, which PromQL does not allow"),
+    ("up{é=\"a\"}", "has é at column 4 inside {...}, where matchers such as job=\"api\" belong"),
     ("up{job=1}", "has 1 at column 8 inside {...}, where matchers such as job=\"api\" belong"),
     ("up{job!1}", "has ! at column 7 inside {...}, where matchers such as job=\"api\" belong"),
     ("up{job~\"a\"}", "has ~ at column 7 inside {...}, where matchers such as job=\"api\" belong"),
@@ -96,6 +99,9 @@ def test_an_expression_prometheus_refuses_is_named_exactly(expr, message):
     ("up > 5m", "duration as number", 6),
     ("up{\"job\"=\"a\"}", "quoted names", 4),
     ("sum by (\"job\") (up)", "quoted names", 9),
+    ("up{job=\"a\", \"x\"=\"b\"}", "quoted names", 13),
+    ("sum(up) by (job, \"x\")", "quoted names", 18),
+    ("up offset 5m @ 100", "@", 14),
 ])
 def test_newer_syntax_is_refused_before_its_release_with_the_feature_named(expr, key, column):
     since = FEATURES[key].since
@@ -110,7 +116,8 @@ def test_newer_syntax_is_refused_before_its_release_with_the_feature_named(expr,
 
 @pytest.mark.parametrize("expr", [
     "up offset 5m", "up OFFSET 1h", "rate(up[5m]) offset 1h", "up{job=\"a\"} > 5", "sum(up) by (job)",
-    "{job=\"a\"}", "up{job=\"a\"} - 1", "up[1h:5m]",
+    "{job=\"a\"}", "up{job=\"a\"} - 1", "up[1h:5m]", "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")",
+    "up{job!=\"a\", x=~\"b\"}", "sum(rate(up[5m])) by (job) / 2", "up offset 5m - 1",
 ])
 def test_old_syntax_is_read_by_2_42(expr):
     check_expr(expr, Gate(V2_42))
