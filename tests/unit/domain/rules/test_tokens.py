@@ -29,6 +29,7 @@ def test_show_takes_its_own_limit():
     ("a\nbc", 0, "at line 1 column 1"),
     ("a\nbc", 3, "at line 2 column 2"),
     ("a\nb\ncd", 5, "at line 3 column 2"),
+    ("\nab", 2, "at line 2 column 2"),
 ])
 def test_at_names_the_column_and_the_line_when_there_are_several(text, index, place):
     assert at(text, index) == place
@@ -38,6 +39,7 @@ def test_at_names_the_column_and_the_line_when_there_are_several(text, index, pl
     ('"a" x', 3), ("'a' x", 3), ("`a` x", 3), ("`a\nb` x", 5), ('"a\\"b" x', 6), ('"\\x41"', 6),
     ('"\\101"', 6), ('"\\u00e9"', 8), ('"\\U0001F600"', 12), ('"\\377"', 6), ('"\\U0010FFFF"', 12),
     ('"\\a\\b\\f\\n\\r\\t\\v\\\\"', 18), ("'\\''", 4), ("`\\`", 3), ('"\\uD7FF"', 8), ('"\\uE000"', 8),
+    ('"\\x00"', 6), ('"\\000"', 6), ('"\\u0000"', 8),
 ])
 def test_a_string_go_reads_ends_where_go_ends_it(text, end):
     assert skip_string(text, 0) == end
@@ -48,6 +50,7 @@ def test_a_string_go_reads_ends_where_go_ends_it(text, end):
     ('"a\nb"', "has an unterminated string at line 1 column 1"),
     ("'a", "has an unterminated string at column 1"),
     ('"\\q"', "has the unknown escape '\\q' at column 2 (a backslash is '\\\\')"),
+    ('"\\X1"', "has the unknown escape '\\X' at column 2 (a backslash is '\\\\')"),
     ('"\\\'"', "has the unknown escape '\\'' at column 2 (a backslash is '\\\\')"),
     ("'\\\"'", "has the unknown escape '\\\"' at column 2 (a backslash is '\\\\')"),
     ('"\\400"', "has an invalid escape '\\400' at column 2"),
