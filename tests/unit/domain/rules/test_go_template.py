@@ -60,6 +60,7 @@ def test_a_dash_glued_to_what_follows_is_a_number_sign_not_a_trim_marker(text):
 
 @pytest.mark.parametrize("text, message", [
     ("{{/* open", "a {{/* comment */}} is not closed"),
+    ("{{/*/}}", "a {{/* comment */}} is not closed"),
     ("{{/* c */ x}}", "a comment must end right before }}"),
     ("{{ if 1 }}", "{{if}} has no {{end}}"),
     ("{{ range $labels }}{{ with 1 }}{{ end }}", "{{range}} has no {{end}}"),
