@@ -2,7 +2,7 @@
 TOX := .venv/bin/tox
 PY := .venv/bin/python
 
-.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build lock bench mutate clean
+.PHONY: setup run test lint static py38 py311 unit e2e coverage coverage-server build lock bench mutate fuzz clean
 
 setup:
 	./scripts/setup
@@ -64,6 +64,13 @@ bench: setup
 ## build/mutation: see tests/mutation/run.py.
 mutate: setup
 	$(TOX) -e mutate
+
+## Differential fuzzing (not part of CI): option values and rule files judged by the charm and by
+## the real promtool/prometheus of both generations; FUZZ_EXAMPLES batches of option values per
+## generation (default 200), RULES_BATCHES of rule files (default 100). Prints the counts and
+## fails on any value the charm accepts and Prometheus refuses: see tests/differential/campaign.py.
+fuzz: setup
+	$(TOX) -e fuzz
 
 ## Removes what the targets above made; lib/ keeps only its README.
 clean:
