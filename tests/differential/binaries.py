@@ -180,8 +180,8 @@ def bisect(items: List[Any], run: Callable[[List[Any]], Optional[Verdict]]) -> T
 
     def judge(positions: List[int]) -> None:
         found = run([items[i] for i in positions])
-        if found is not None and (found[0] or len(positions) == 1):
-            verdicts.update({i: found for i in positions})
+        if len(positions) == 1 or (found is not None and found[0]):
+            verdicts.update({i: found or (False, "cannot be put together") for i in positions})
             return
         middle = len(positions) // 2
         judge(positions[:middle])

@@ -112,6 +112,7 @@ def injected_flag(option: str, value: Any) -> Optional[Tuple[str, str]]:
 def injected_yml(default_yml: str, option: str, value: Any) -> Optional[str]:
     """The charm's default prometheus.yml with the raw value where the charm would put it."""
     document = yaml.safe_load(default_yml)
+    value = "" if value is None else value  # Juju leaves an empty string option out
     if option == "external-labels":
         try:
             labels = json.loads(value or "{}")

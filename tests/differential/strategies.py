@@ -23,7 +23,8 @@ CONTROLS = "\x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x80\x85\x9f\u2028\u2029"
 OTHER_DIGITS = "０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९"
 BORDER_INTS = (0, 1, 9, 10, 59, 60, 99, 1000, 2**31 - 1, 2**31, 2**32, 2**53, INT64 // 1000,
                INT64 // 1_000_000, INT64, 2**63, 2**64, 10**19, 10**30)
-# Linux refuses one exec argument longer than MAX_ARG_STRLEN (32 pages: 131072 bytes, NUL included).
+# Linux refuses one exec argument longer than MAX_ARG_STRLEN (32 pages: 131072 bytes, NUL included;
+# include/uapi/linux/binfmts.h in torvalds/linux), in a container as anywhere else.
 ARG_MAX_BYTES = 131071
 
 _any_text = st.text(max_size=40)
