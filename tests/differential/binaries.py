@@ -144,17 +144,23 @@ def start(generation: Generation, spec: Dict[str, Any], k8s: Dict[str, Any], wor
 
 
 def _wait(url: str, process: Any, grace: float) -> Verdict:
-    deadline, ready_logged = time.monotonic() + READY_BOUND, None
+    """Poll the probe's URL: 200 is ready; exiting, or another answer than 503 (not ready yet)
+    once Prometheus has logged that it is ready, is a refusal; silence is one after ``grace``."""
+    deadline, ready_logged, status = time.monotonic() + READY_BOUND, None, 0
     while time.monotonic() < deadline:
         if process.proc.poll() is not None:
             return False, f"exited with {process.proc.returncode}: {_why(process.log())}"
         try:
             urllib.request.urlopen(url, timeout=1.0).close()  # loopback
             return True, "ready"
+        except urllib.error.HTTPError as err:
+            status = err.code
         except (urllib.error.URLError, OSError, ValueError):
             pass
         if ready_logged is None and READY_LOG in process.log():
             ready_logged = time.monotonic()
+        if ready_logged is not None and status not in (0, 503):
+            return False, f"logged that it is ready, but {url} answers {status}"
         if ready_logged is not None and time.monotonic() - ready_logged > grace:
             return False, f"logged that it is ready, but {url} answers nothing"
         time.sleep(0.05)

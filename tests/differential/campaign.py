@@ -15,6 +15,7 @@ the counts and exits non-zero on any violation or crash.
 import argparse
 import collections
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -163,8 +164,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--rules-batches", type=int, default=int(os.environ.get("RULES_BATCHES", "100")),
                         help="generated rule-file batches per generation (RULES_BATCHES; 0: skip)")
     parser.add_argument("--generation", choices=NAMES, action="append", help="default: both")
-    parser.add_argument("--seed", type=int, help="a fixed seed, to repeat a campaign")
+    parser.add_argument("--seed", type=int, help="the seed of a campaign to repeat (default: a new one, printed)")
     args = parser.parse_args(argv)
+    random_seed = secrets.randbits(32) if args.seed is None else args.seed
+    print(f"seed {random_seed} (--seed {random_seed} draws the same values again)", flush=True)
     tally, failed = Tally(), False
     for name in args.generation or NAMES:
         gen = generation(name)
@@ -173,7 +176,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             failed = True
             continue
         with tempfile.TemporaryDirectory(prefix="fuzz-") as workdir:
-            run(gen, Path(workdir), tally, args.examples, derandomize=False, random_seed=args.seed)
+            run(gen, Path(workdir), tally, args.examples, derandomize=False, random_seed=random_seed)
         print(tally.report(gen, listed_policy=8), flush=True)
     if args.rules_batches:
         failed |= _rules(args.rules_batches) != 0
