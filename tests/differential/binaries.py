@@ -83,6 +83,22 @@ def write_files(root: Path, files: Dict[str, str]) -> Optional[str]:
     return None
 
 
+def overwrite(path: Path, text: str) -> Optional[str]:
+    """``text`` in place of the file at ``path``; the reason when it cannot be written."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except (UnicodeError, OSError) as err:
+        return f"the file cannot be written: {type(err).__name__}: {str(err)[:200]}"
+    return None
+
+
+def tls_files(root: Path) -> Dict[str, Path]:
+    """``cert_file`` and ``key_file`` of the web config under ``root``, as Prometheus finds them
+    (relative to the web config's directory)."""
+    server = yaml.safe_load(web_config_path(root).read_text(encoding="utf-8"))["tls_server_config"]
+    return {key: web_config_path(root).parent / server[key] for key in ("cert_file", "key_file")}
+
+
 def config_path(root: Path) -> Path:
     return under(root, CONFIG_DIR) / PROMETHEUS_YML
 

@@ -27,9 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 
 from domain.config.parse import parse_config
-from domain.container import CONFIG_DIR, PROMETHEUS_YML, TLS_DIR, WEB_CONFIG_YML
 from domain.errors import ConfigErrors
-from domain.prometheus.web_config import web_config_yml
 from scripts.localrun.generations import NAMES, Generation, generation
 from tests.differential import binaries as b
 from tests.differential import judge as j
@@ -40,14 +38,21 @@ from tests.support.tls import CERT_PEM, KEY_PEM
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _injected_files(option: str, value: Any, default: Any) -> Optional[Dict[str, str]]:
-    """Pod files for a refused value put where the charm would have put it, or None."""
-    if option in j.TLS_FILES:
-        pems = {"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM, option: j.injected_pem(value)}
-        return {f"{CONFIG_DIR}/{WEB_CONFIG_YML}": web_config_yml(),
-                **{f"{TLS_DIR}/{j.TLS_FILES[o]}": text for o, text in pems.items()}}
-    text = j.injected_yml(default.prometheus_yml, option, value)
-    return None if text is None else {f"{CONFIG_DIR}/{PROMETHEUS_YML}": text}
+def _write_injected(option: str, value: Any, root: Path, gen: Generation) -> Tuple[bool, Optional[str]]:
+    """The pod's files with a refused value put where the charm would have put it, under ``root``.
+
+    Returns whether there is such a place, and the reason the files cannot be written, if any.
+    """
+    if option in j.TLS_FILES:  # a valid pair as the charm writes it, then the value in its file
+        plan = j.charm_plan({"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM}, gen)
+        problem = b.write_plan_files(plan.pod_spec, plan.k8s_resources, root, gen)
+        return True, problem or b.overwrite(b.tls_files(root)[j.TLS_FILES[option]], j.injected_pem(value))
+    plan = j.charm_plan(j.CONTEXT.get(option, {}), gen)
+    text = j.injected_yml(plan.prometheus_yml, option, value)
+    if text is None:
+        return False, None
+    return True, b.write_plan_files(plan.pod_spec, plan.k8s_resources, root, gen) or b.overwrite(
+        b.config_path(root), text)
 
 
 def _judge_files(batch: Dict[str, Any], charm: Dict[str, j.CharmVerdict], gen: Generation, workdir: Path,
@@ -61,10 +66,9 @@ def _judge_files(batch: Dict[str, Any], charm: Dict[str, j.CharmVerdict], gen: G
             assert verdict.plan is not None
             problem = b.write_plan_files(verdict.plan.pod_spec, verdict.plan.k8s_resources, root, gen)
         else:
-            files = _injected_files(option, value, j.charm_plan(j.CONTEXT.get(option, {}), gen))
-            if files is None:
+            judged, problem = _write_injected(option, value, root, gen)
+            if not judged:
                 continue
-            problem = b.write_files(root, files)
         if problem:
             binary[option].append((False, problem))
             continue

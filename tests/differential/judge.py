@@ -50,7 +50,7 @@ FLAGS = {  # option -> the Prometheus flag it becomes (src/domain/prometheus/fla
 }
 IN_GLOBAL = {"scrape-interval": "scrape_interval", "scrape-timeout": "scrape_timeout",
              "evaluation-interval": "evaluation_interval", "external-labels": "external_labels"}
-TLS_FILES = {"ssl_cert": "tls.crt", "ssl_key": "tls.key"}
+TLS_FILES = {"ssl_cert": "cert_file", "ssl_key": "key_file"}  # of web-config.yml's tls_server_config
 CHARM_ONLY = frozenset({"enforce-pod-restart", "debug-at", "debug-port"})  # Prometheus never sees them
 JUJU_TYPES = {name: {"string": str, "int": int, "boolean": bool}[spec["type"]]
               for name, spec in CONFIG_YAML["options"].items()}
