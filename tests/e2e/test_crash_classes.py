@@ -150,6 +150,24 @@ def test_200_kib_values_are_each_named_in_a_short_message(unit):
     assert_blocked_on(unit.bad(**values), *values)
 
 
+@pytest.mark.parametrize("content", [
+    pytest.param("registrypath: " + "[" * 50_000, id="50000-flow-lists"),
+    pytest.param("registrypath: " + "- " * 2_000, id="nested-block-lists"),
+    pytest.param("registrypath: prom/prometheus:v" + DIGITS + ".0.0\n", id="5000-digit-version"),
+    pytest.param("registrypath: x\nusername: " + "u" * BIG + "\n", id="200-kib-resource"),
+])
+def test_a_bad_image_resource_blocks_the_unit(unit, content):
+    """The resource is input too: Juju writes what the operator attached into content.yaml."""
+    path = unit.sim.attach_image(IMAGE)
+    path.write_text(content)
+    try:
+        status = unit.bad()
+    finally:
+        unit.sim.attach_image(IMAGE)
+
+    assert_blocked_on(status, "prometheus-image")
+
+
 def test_the_unit_recovers_when_the_values_are_good_again(unit):
     result = unit.sim.run_hook("config-changed")
 
