@@ -100,10 +100,8 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
         parts = [Part(_fed(feeders, key), size) for key, size in _secret_data(secret).items()]
         problems += _over(f"Secret {secret.get('name', '')}", parts, SECRET_LIMIT,
                           "Kubernetes stores at most")
-    total = spec_size(pod_spec, k8s_resources)
-    if total > SPEC_LIMIT:
-        problems += _over("the pod spec", _spec_parts(pod_spec, k8s_resources, feeders), SPEC_LIMIT,
-                          "etcd stores at most", total=total)
+    problems += _over("the pod spec", _spec_parts(pod_spec, k8s_resources, feeders), SPEC_LIMIT,
+                      "etcd stores at most", total=spec_size(pod_spec, k8s_resources))
     if problems:
         raise SpecTooLarge("; ".join(problems))
 

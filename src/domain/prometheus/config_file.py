@@ -8,6 +8,7 @@ so that the charm can read back from a running Prometheus which publication it r
 """
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
@@ -105,13 +106,18 @@ def with_digest_marker(config: PrometheusConfig, digest: str) -> PrometheusConfi
 
 def mark_prometheus_yml(text: str, config: PrometheusConfig, digest: str) -> str:
     """``render_prometheus_yml(with_digest_marker(config, digest))``, from the text already
-    rendered for ``config``: its top-level rule_files block gains the marker. One rendering
-    instead of two, which counts for a prometheus.yml with tens of thousands of labels."""
-    before = "\n" + to_yaml({"rule_files": list(config.rule_files)})
-    after = "\n" + to_yaml({"rule_files": list(with_digest_marker(config, digest).rule_files)})
-    if text.count(before) != 1:
+    rendered for ``config``: its top-level rule_files block gains the marker as a last item (a
+    plain scalar: it holds only letters, digits, ``-``, ``/`` and ``*``). One rendering instead
+    of two, which counts for a prometheus.yml with tens of thousands of labels."""
+    block = _rule_files_block(config.rule_files)
+    if text.count(block) != 1:
         raise ValueError("not a prometheus.yml rendered for this configuration: no rule_files block")
-    return text.replace(before, after)
+    return text.replace(block, f"{block}- {digest_marker(digest)}\n")
+
+
+@functools.lru_cache(maxsize=8)
+def _rule_files_block(rule_files: Tuple[str, ...]) -> str:
+    return "\n" + to_yaml({"rule_files": list(rule_files)})
 
 
 def digest_in_running_config(text: str) -> Optional[str]:
