@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence, cast
+from typing import Callable, List, Sequence, cast
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
@@ -141,7 +141,7 @@ class PrometheusCharm(ops.CharmBase):
         published = cast(str, self._stored.published_digest)
         published_at = cast(float, self._stored.published_at)
         now = self.clock()
-        seen = []
+        seen: List[PodConfig] = []
         for pod in pods:
             if pod.state is not PodState.READY or not pod.address:
                 continue  # it loads the current files when it starts
@@ -166,6 +166,7 @@ class PrometheusCharm(ops.CharmBase):
             logger.warning("%s", delivery.problem)
             raise delivery.problem
         return delivery.pending
+
 
 if __name__ == "__main__":  # pragma: no cover (run by ./dispatch)
     # The operator pod can be recreated at any time, taking its files with it: the charm's

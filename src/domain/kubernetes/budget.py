@@ -101,7 +101,7 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
         problems += _over(f"Secret {secret.get('name', '')}", parts, SECRET_LIMIT,
                           "Kubernetes stores at most")
     problems += _over("the pod spec", _spec_parts(pod_spec, k8s_resources, feeders), SPEC_LIMIT,
-                      "etcd stores at most", total=spec_size(pod_spec, k8s_resources))
+                      "etcd's request limit leaves room for", total=spec_size(pod_spec, k8s_resources))
     if problems:
         raise SpecTooLarge("; ".join(problems))
 

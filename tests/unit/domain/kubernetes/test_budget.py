@@ -103,7 +103,7 @@ def test_a_page_title_one_byte_over_the_spec_limit_blocks_naming_the_option(titl
         make_plan(web_page_title="t" * (title_at_the_limit + 1))
 
     assert str(raised.value).startswith(
-        f"the pod spec would be {SPEC_LIMIT + 1} bytes; etcd stores at most {SPEC_LIMIT}; "
+        f"the pod spec would be {SPEC_LIMIT + 1} bytes; etcd's request limit leaves room for {SPEC_LIMIT}; "
         "largest: web-page-title (--web.page-title) 1.4 MiB, ")
 
 
