@@ -9,7 +9,9 @@ from typing import Tuple
 
 Version = Tuple[int, int, int]
 NEWEST: Version = (3, 99, 0)
-_TAG_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+_].*)?$")
+# ASCII digits only (\d would take fullwidth ones, and int() reads them), at most nine a part,
+# so no digit string is too long for int().
+_TAG_VERSION = re.compile(r"v?([0-9]{1,9})\.([0-9]{1,9})(?:\.([0-9]{1,9}))?(?:[-+_].*)?", re.ASCII | re.DOTALL)
 
 
 def image_version(image_path: str) -> Version:
@@ -23,7 +25,7 @@ def image_version(image_path: str) -> Version:
         return NEWEST
     # The text after the last ":" is the tag, or for an untagged image behind a registry port
     # the port and path ("5000/prom/prometheus"), which never reads as a version.
-    match = _TAG_VERSION.match(reference.rsplit(":", 1)[1])
+    match = _TAG_VERSION.fullmatch(reference.rsplit(":", 1)[1])
     if match is None:
         return NEWEST
     return (int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))

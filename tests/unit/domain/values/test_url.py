@@ -9,6 +9,7 @@ from domain.values.url import ExternalUrl
 from tests.support.builders import make_config
 from tests.support.url_cases import ACCEPTED, REFUSED
 
+
 @pytest.mark.parametrize("text, prefix", ACCEPTED)
 def test_route_prefix_is_the_decoded_path_without_trailing_slash(text, prefix):
     url = ExternalUrl.parse(text)

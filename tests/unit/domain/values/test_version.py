@@ -29,3 +29,12 @@ def test_newest_prints_as_latest():
 ])
 def test_a_registry_port_is_not_taken_for_the_tag(path, version):
     assert image_version(path) == version
+
+
+@pytest.mark.parametrize("tag", ["v\uff12.\uff14\uff12.0", "v\u0662.42.0", "v2.42.0\n", "v" + "9" * 5000 + ".1.0"])
+def test_a_tag_with_other_digits_or_a_huge_number_names_no_version(tag):
+    assert image_version(f"prom/prometheus:{tag}") == NEWEST
+
+
+def test_rock_tags_with_a_suffix_still_name_their_version():
+    assert image_version("ubuntu/prometheus:2.45-22.04_beta") == (2, 45, 0)
