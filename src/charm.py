@@ -115,8 +115,11 @@ class PrometheusCharm(ops.CharmBase):
             pending = self._reload(pods, config) if leader else False
             return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
         except DomainError as err:
-            logger.info("status: %s", err)
-            return status_for_error(err)
+            # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
+            # in error, which is how Juju shows one.
+            status = status_for_error(err)
+            logger.info("status: %s", status.message)  # escaped and bounded, as the status is
+            return status
 
     def _publish(self, workload: Plan) -> None:
         self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)

@@ -20,8 +20,8 @@ def test_alert_rules_become_a_rule_file_next_to_prometheus_yml():
     assert prometheus_yml(spec)["rule_files"] == ["*.rules"]
 
 
-def test_no_rule_file_without_rules():
-    assert config_file(spec_for(), "charm-alert-rules.rules") is None
+def test_without_rules_the_rule_file_has_no_groups():
+    assert config_file(spec_for(), "charm-alert-rules.rules") == "groups: []\n"
 
 
 def test_digest_changes_with_prometheus_yml_only():
