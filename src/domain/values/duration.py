@@ -68,7 +68,7 @@ class Duration:
                 break
             total += amount * unit_ms
         if total > MAX_MILLISECONDS:
-            raise InvalidValue(f"{excerpt(raw)} is longer than Prometheus can represent (about 292 years)")
+            raise InvalidValue(f"{excerpt(raw)} is longer than Prometheus can represent")
         return cls(total, raw)
 
     def __str__(self) -> str:
