@@ -9,10 +9,10 @@ as "". ``parse_config`` has bounded the size of every text before a parser sees 
 
 import base64
 import binascii
-import json
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Optional, Tuple
 
+from domain.config.labels import external_labels
 from domain.errors import InvalidValue
 from domain.rules import RuleFile, parse_rule_file
 from domain.values.duration import Duration
@@ -22,8 +22,9 @@ from domain.values.text import describe, excerpt, forbidden_character, trim_spac
 from domain.values.url import ExternalUrl
 from domain.values.version import Version
 
+__all__ = ["external_labels"]  # with the parsers below, what options.py names
+
 LOG_LEVELS = ("debug", "info", "warn", "error")
-LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _HOOK_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 # --web.max-connections: web/web.go wraps the listener in netutil.LimitListener (golang.org/x/net),
 # a semaphore channel of that capacity; 2^63-1 panics at startup ("makechan: size out of range").
@@ -34,8 +35,6 @@ MAX_WEB_CONNECTIONS = 1_048_576
 # front (make([]*Alert, 0, QueueCapacity), 8 bytes a slot): 10^12 runs out of memory at startup.
 # A million slots (8 MB, a hundred times the default) is far beyond any queue worth keeping.
 MAX_QUEUE_CAPACITY = 1_000_000
-# external-labels is a flat object; nesting is refused before json.loads could recurse.
-_LABELS_EXAMPLE = '{"cluster": "dc1"}'
 
 
 def text(value: object) -> str:
@@ -108,60 +107,6 @@ def log_level(value: object) -> Optional[str]:
 def external_url(value: object) -> Optional[ExternalUrl]:
     found = line(value)
     return ExternalUrl.parse(found) if found else None
-
-
-def _nesting(document: str) -> int:
-    """How deep arrays and objects nest in JSON text, strings skipped: one linear pass."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in document:
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-class _Number:
-    """A JSON number, kept unconverted (a label value must be text; big numbers cost nothing)."""
-
-
-class _Pairs(List[Tuple[str, Any]]):
-    """A JSON object's members in order (duplicates kept, so they can be refused)."""
-
-
-def external_labels(value: object) -> Tuple[Tuple[str, str], ...]:
-    found = text(value)
-    if not found.strip(" \t\r\n"):  # JSON's own white space
-        return ()
-    if _nesting(found) > 1:
-        raise InvalidValue(f"must be a flat JSON object of label names and text, such as {_LABELS_EXAMPLE}")
-    try:
-        labels = json.loads(found, object_pairs_hook=_Pairs, parse_int=lambda _: _Number(),
-                            parse_float=lambda _: _Number(), parse_constant=lambda _: _Number())
-    except ValueError as err:
-        reason = err.msg if isinstance(err, json.JSONDecodeError) else "unreadable"
-        raise InvalidValue(f"not valid JSON ({reason.lower()})") from err
-    if not isinstance(labels, _Pairs):
-        raise InvalidValue(f"must be a JSON object such as {_LABELS_EXAMPLE}")
-    seen = set()
-    for name, label_value in labels:
-        if not LABEL_NAME.fullmatch(name) or name.startswith("__"):
-            raise InvalidValue(f"{excerpt(name)} is not a valid label name")
-        if name in seen:
-            raise InvalidValue(f"the label {excerpt(name)} is given twice")
-        seen.add(name)
-        if not isinstance(label_value, str) or not label_value:
-            raise InvalidValue(f"the value of {excerpt(name)} must be non-empty text")
-        bad = forbidden_character(label_value)
-        if bad is not None:
-            raise InvalidValue(f"the value of {excerpt(name)} must not contain control characters (found {bad!r})")
-    return tuple(sorted(labels))
 
 
 def _pem(value: object, kind: str) -> str:
