@@ -27,6 +27,7 @@ import ops  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
+from adapters.tls_pair import check_tls_pair  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
 from domain.container import SERVICE_ACCOUNT_DIR  # noqa: E402
@@ -112,6 +113,8 @@ class PrometheusCharm(ops.CharmBase):
         try:
             facts = self.juju.facts()
             config = parse_config(dict(self.config), facts.image.version)
+            if config.tls is not None:  # the pair must load as Prometheus will load it
+                check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
             workload = plan(config, facts)
             leader = self.unit.is_leader()
             if leader:

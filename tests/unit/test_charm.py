@@ -11,6 +11,8 @@ from domain.ports import PodState
 from domain.reload import PROPAGATION_SECONDS, STUCK_PERIODS
 from tests.support.extract import cli_flag, config_file, prometheus_yml
 from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
+from tests.support.tls import CERT_PEM, KEY_PEM
+from tests.support.tls_pairs import TlsPairs
 
 
 @pytest.fixture
@@ -79,6 +81,19 @@ def test_invalid_option_blocks_and_keeps_the_last_good_spec(harness):
     status = harness.charm.unit.status
     assert isinstance(status, BlockedStatus)
     assert "log-level" in status.message and "scrape-interval" in status.message
+
+
+def test_a_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spec(harness, tmp_path):
+    other_key = TlsPairs(tmp_path)("ec-p256")[1]
+    harness.set_leader(True)
+    harness.update_config({"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM})
+    good = spec(harness)
+
+    harness.update_config({"ssl_key": other_key})
+
+    assert spec(harness) == good
+    assert harness.charm.unit.status == BlockedStatus(
+        "ssl_key: is not the private key of the certificate in ssl_cert")
 
 
 def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
