@@ -2,8 +2,9 @@
 """The charm's shell: receives Juju events, runs one reconcile, writes the outcome.
 
 It holds no rules. Every event goes to ``_reconcile``: read the options and facts, let
-the core plan the workload, publish the pod spec (leader only), ask Prometheus to reload
-when the published files have had time to reach its pod, and set the unit status.
+the core plan the workload, publish the pod spec (leader only), check that each Prometheus
+runs the published files (asking it to reload once they have had time to reach its pod),
+and set the unit status.
 """
 
 import logging
@@ -11,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence, cast
+from typing import Callable, List, Sequence, cast
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
@@ -26,13 +27,21 @@ import ops  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
+from adapters.tls_pair import check_tls_pair  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
 from domain.container import SERVICE_ACCOUNT_DIR  # noqa: E402
 from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # noqa: E402
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
-from domain.reload import PROPAGATION_SECONDS, ReloadDecision, decide_reload  # noqa: E402
+from domain.prometheus.config_file import digest_in_running_config  # noqa: E402
+from domain.reload import (  # noqa: E402
+    PROPAGATION_SECONDS,
+    PodConfig,
+    ReloadDecision,
+    decide_reload,
+    judge_delivery,
+)
 from domain.status import StatusKind, UnitStatus, decide_status, pod_for_unit, status_for_error  # noqa: E402
 from domain.values.version import format_version  # noqa: E402
 
@@ -71,9 +80,10 @@ class PrometheusCharm(ops.CharmBase):
 
     def __init__(self, framework: ops.Framework) -> None:
         super().__init__(framework)
-        # What the leader last published, and when: a Prometheus that has not (re)loaded
-        # since then plus the propagation delay is asked to reload.
-        self._stored.set_default(published_digest="", published_at=0.0)
+        # What the leader last published, and when: a Prometheus that does not run it once the
+        # propagation delay has passed is asked to reload. undelivered_since: when pods were
+        # first found still without it after a reload (0.0: none were).
+        self._stored.set_default(published_digest="", published_at=0.0, undelivered_since=0.0)
         self.juju = JujuFacts(self.model)
         self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name))
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
@@ -103,17 +113,22 @@ class PrometheusCharm(ops.CharmBase):
         try:
             facts = self.juju.facts()
             config = parse_config(dict(self.config), facts.image.version)
+            if config.tls is not None:  # the pair must load as Prometheus will load it
+                check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
             workload = plan(config, facts)
             leader = self.unit.is_leader()
             if leader:
                 self._publish(workload)
             self.unit.set_workload_version(format_version(facts.image.version))
             pods = self.pods.pods()
-            pending = self._reload(pods, config) if leader else False
+            pending = self._reload(pods, config, workload) if leader else False
             return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
         except DomainError as err:
-            logger.info("status: %s", err)
-            return status_for_error(err)
+            # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
+            # in error, which is how Juju shows one.
+            status = status_for_error(err)
+            logger.info("status: %s", status.message)  # escaped and bounded, as the status is
+            return status
 
     def _publish(self, workload: Plan) -> None:
         self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)
@@ -121,32 +136,42 @@ class PrometheusCharm(ops.CharmBase):
             logger.info("published configuration %s", workload.digest[:12])
             self._stored.published_digest = workload.digest
             self._stored.published_at = self.clock()
+            self._stored.undelivered_since = 0.0
 
-    def _reload(self, pods: Sequence[Pod], config: CharmConfig) -> bool:
-        """Ask every ready Prometheus that has not loaded the published files to reload.
+    def _reload(self, pods: Sequence[Pod], config: CharmConfig, workload: Plan) -> bool:
+        """Check that every ready Prometheus runs the published files; reload those due.
 
-        Returns whether some pod has still to load them.
+        Returns whether some pod has still to load them; raises when a pod refuses them or
+        they have not reached it in time.
         """
-        pending = False
+        published = cast(str, self._stored.published_digest)
+        published_at = cast(float, self._stored.published_at)
         now = self.clock()
+        seen: List[PodConfig] = []
         for pod in pods:
             if pod.state is not PodState.READY or not pod.address:
                 continue  # it loads the current files when it starts
             api = self.prometheus_api(pod, config)
             try:
-                published_at = cast(float, self._stored.published_at)
-                decision = decide_reload(published_at, now, api.runtime_info(), self.propagation)
+                running = digest_in_running_config(api.running_config())
+                decision = decide_reload(published, running, published_at, now, self.propagation)
                 if decision is ReloadDecision.RELOAD:
                     logger.info("asking %s to reload its configuration", pod.name)
                     api.reload()
-                    decision = decide_reload(published_at, now, api.runtime_info(), self.propagation)
+                    running = digest_in_running_config(api.running_config())
+                seen.append(PodConfig(pod.name, running, due=decision is not ReloadDecision.TOO_EARLY))
             except WorkloadRejected as err:
                 raise WorkloadRejected(f"{pod.name}: {err}") from err
             except WorkloadUnavailable as err:
                 logger.warning("cannot reach %s: %s", pod.name, err)
-                decision = ReloadDecision.TOO_EARLY
-            pending = pending or decision is not ReloadDecision.CURRENT
-        return pending
+                seen.append(PodConfig(pod.name, None, due=False, reachable=False))
+        since = cast(float, self._stored.undelivered_since)
+        delivery = judge_delivery(published, seen, now, since, workload.config_map, self.propagation)
+        self._stored.undelivered_since = delivery.undelivered_since
+        if delivery.problem is not None:
+            logger.warning("%s", delivery.problem)
+            raise delivery.problem
+        return delivery.pending
 
 
 if __name__ == "__main__":  # pragma: no cover (run by ./dispatch)

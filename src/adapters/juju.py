@@ -12,6 +12,9 @@ from domain.values.image import ImageDetails, parse_image_resource
 
 IMAGE_RESOURCE = "prometheus-image"
 DEPLOY_HINT = "attach it: juju attach-resource prometheus prometheus-image=prom/prometheus:v2.53.0"
+# Juju writes an oci-image resource as a small YAML mapping (registrypath, username, password);
+# anything larger is not one, and is refused before a parser sees it.
+MAX_RESOURCE_BYTES = 64 * 1024
 
 
 class JujuFacts:
@@ -29,7 +32,17 @@ class JujuFacts:
         except (ModelError, NameError) as err:
             raise ResourceError(f"{IMAGE_RESOURCE}: resource missing; {DEPLOY_HINT}") from err
         try:
-            data = yaml.safe_load(path.read_text())
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+            with path.open("rb") as resource:
+                raw = resource.read(MAX_RESOURCE_BYTES + 1)
+        except OSError as err:
+            raise ResourceError(f"{IMAGE_RESOURCE}: resource cannot be read") from err
+        if len(raw) > MAX_RESOURCE_BYTES:
+            raise ResourceError(f"{IMAGE_RESOURCE}: resource content is larger than "
+                                f"{MAX_RESOURCE_BYTES} bytes; an image resource is a short mapping")
+        try:
+            # safe_load is the pure-Python loader: its recursion on deep nesting is Python's, so bounded and
+            # caught here (libyaml's C composer would recurse on the C stack).
+            data = yaml.safe_load(raw.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as err:
             raise ResourceError(f"{IMAGE_RESOURCE}: resource content is not YAML") from err
         return parse_image_resource(data)

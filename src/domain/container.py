@@ -17,3 +17,10 @@ WEB_CONFIG_FILE = f"{CONFIG_DIR}/{WEB_CONFIG_YML}"
 TLS_DIR = "/etc/prometheus/tls"  # beside CONFIG_DIR: web-config.yml names ../tls/tls.crt
 DATA_DIR = "/prometheus"  # metadata.yaml's `database` storage is mounted here
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+# Pod-spec volume names. Juju names a `files` volume's ConfigMap, and the pod's volume with
+# it, `<app>-<volume>-config`, which Kubernetes requires to be a DNS label of at most 63
+# characters (Juju: caas/kubernetes/provider k8s.go applicationConfigMapName, volume.go
+# fileSetToVolume). Three letters leave 52 for the application name, the longest any of
+# Juju's own StatefulSets allows (docs/pod-spec.md). A `secret` volume keeps its own name.
+CONFIG_VOLUME = "cfg"
+TLS_VOLUME = "tls"

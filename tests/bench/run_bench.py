@@ -2,7 +2,8 @@
 """Benchmarks (`make bench`; not part of CI). Figures go into the README.
 
 1. The pure core: parse_config + plan for the default options and for monitor-k8s
-   with alert rules, in microseconds (median of many rounds).
+   with alert rules, in microseconds (median of many rounds); a rule file of ~1 MiB (the
+   most an option can hold) read whole, and the share of it spent bounding its nesting.
 2. A whole hook as Juju runs it (./dispatch -> ops.main, hook-tool doubles): config-changed of
    this charm against the same hook of a do-nothing ops charm with the same metadata, run
    interleaved in one session so machine noise hits both alike; reported as a ratio. Once
@@ -24,6 +25,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
 from domain.config.parse import parse_config  # noqa: E402
 from domain.plan import plan  # noqa: E402
+from domain.rules import parse_rule_file  # noqa: E402
+from domain.rules.yaml_tree import refuse_deep  # noqa: E402
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
 from scripts.localrun.juju_sim import JujuSim  # noqa: E402
 from tests.support.builders import make_facts, options  # noqa: E402
@@ -31,6 +34,21 @@ from tests.support.builders import make_facts, options  # noqa: E402
 RULES = "groups:\n" + "".join(
     f"- name: g{i}\n  rules:\n  - alert: A{i}\n    expr: up{{job=\"j{i}\"}} == 0\n    for: 5m\n"
     for i in range(50))
+RULE_GROUP = """\
+- name: node{n}
+  interval: 30s
+  rules:
+  - alert: HostDown{n}
+    expr: up{{job="node"}} == 0
+    for: 5m
+    labels:
+      severity: page
+    annotations:
+      summary: "{{{{ $labels.instance }}}} is down"
+  - record: job:up:sum{n}
+    expr: sum by (job) (rate(http_requests_total{{code=~"5.."}}[5m]))
+"""
+BIG_RULES = "groups:\n" + "".join(RULE_GROUP.format(n=n) for n in range(3400))
 BARE_CHARM = '''#!/usr/bin/env python3
 import ops
 class Bare(ops.CharmBase):
@@ -51,6 +69,15 @@ def micro(label: str, fn: Callable[[], object], rounds: int = 2000) -> None:
         fn()
         samples.append(time.perf_counter() - start)
     print(f"{label:<55} median {statistics.median(samples) * 1e6:8.0f} µs")
+
+
+def median_seconds(fn: Callable[[], object], rounds: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
 
 
 def bare_charm(workdir: Path) -> Path:
@@ -98,6 +125,12 @@ def main() -> None:
     micro("parse_config + plan (defaults)", lambda: plan(parse_config(default, version), facts))
     micro("parse_config + plan (monitor-k8s, 50 rules)", lambda: plan(parse_config(big, version), facts),
           rounds=300)
+    size = len(BIG_RULES.encode())
+    whole = median_seconds(lambda: parse_rule_file(BIG_RULES, version), rounds=5)
+    walk = median_seconds(lambda: refuse_deep(BIG_RULES), rounds=5)
+    print(f"parse_rule_file, {size} bytes ({BIG_RULES.count('- alert')} alerts): {whole * 1000:.0f} ms, of which "
+          f"the nesting bound {walk * 1000:.0f} ms ({walk / whole:.0%}; "
+          f"ratio with/without {whole / (whole - walk):.2f})")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         whole_hooks("no-kubernetes-api", workdir, rounds=7)

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from domain.prometheus.config_file import digest_in_running_config
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object
 from scripts.localrun.juju_sim import JujuSim
 from scripts.localrun.pod import LocalPod, materialise
 from scripts.localrun.processes import free_port
+from tests.support.extract import config_file
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +54,10 @@ def prometheus_yml(sim) -> dict:
     return yaml.safe_load(next(f["content"] for f in files if f["path"] == "prometheus.yml"))
 
 
+def published_digest(spec) -> str:
+    return digest_in_running_config(config_file(spec, "prometheus.yml") or "")
+
+
 @pytest.mark.parametrize("juju_version", ["2.9.44", "3.6.1"])
 def test_deploy_and_config_change_under_juju_2_9_and_3_6(tmp_path, juju_version):
     sim = make_sim(tmp_path, juju_version=juju_version)
@@ -70,7 +76,7 @@ def test_deploy_and_config_change_under_juju_2_9_and_3_6(tmp_path, juju_version)
     assert status == "waiting" and message.startswith("kubernetes api")
 
 
-def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(tmp_path, k8s, generation):
+def test_config_change_reaches_the_running_prometheus_once_kubelet_delivers_it(tmp_path, k8s, generation):
     sim = make_sim(tmp_path, k8s, image=generation.image)
     sim.set_config(**{"scrape-interval": "30s"})
     deploy(sim)
@@ -85,8 +91,19 @@ def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(t
         assert sim.run_hook("config-changed").ok
         new_spec, new_resources = sim.pod_spec()
         assert new_spec["containers"][0]["args"] == spec["containers"][0]["args"]  # no pod roll
-        materialise(new_spec, new_resources, pod.root, pod.port)  # what kubelet does for the ConfigMap
         time.sleep(PROPAGATION + 0.5)
+        # The new files have not reached the pod (as when Kubernetes refuses the ConfigMap):
+        # Prometheus reloads its old files without an error, and the unit must not be active.
+        result = sim.run_hook("update-status")
+
+        assert result.ok, str(result)
+        assert any("asking prometheus-0 to reload" in line for line in sim.juju_log())
+        assert pod.loaded_config()["global"]["scrape_interval"] == "30s"
+        old, new = published_digest(spec), published_digest(new_spec)
+        assert sim.unit_status() == ("waiting", f"pod prometheus-0 runs configuration {old[:8]}, "
+                                                f"published {new[:8]}; waiting for Kubernetes to deliver it")
+
+        materialise(new_spec, new_resources, pod.root, pod.port)  # what kubelet does for the ConfigMap
         result = sim.run_hook("update-status")
 
         assert result.ok, str(result)
@@ -94,9 +111,26 @@ def test_config_change_reaches_the_running_prometheus_without_touching_the_pod(t
         assert running["global"]["scrape_interval"] == "15s", f"{result}\n{sim.status_history()}"
         assert running["global"]["evaluation_interval"] == "20s"
         assert sim.unit_status() == ("active", "")
-        assert any("asking prometheus-0 to reload" in line for line in sim.juju_log())
     finally:
         pod.stop()
+
+
+def test_a_spec_too_large_for_kubernetes_is_not_published_and_the_last_good_one_stays(tmp_path):
+    sim = make_sim(tmp_path)
+    sim.set_leader(True)
+    assert sim.run_hook("config-changed").ok
+    good = sim.pod_spec()
+    count = sim.pod_spec_count()
+
+    sim.set_config(**{"web-page-title": "t" * 2_000_000})
+    result = sim.run_hook("config-changed")
+
+    assert result.ok, str(result)
+    assert sim.pod_spec() == good and sim.pod_spec_count() == count
+    status, message = sim.unit_status()
+    assert status == "blocked"
+    assert message.startswith("the pod spec would be 20")
+    assert "largest: web-page-title (--web.page-title) 1.9 MiB" in message
 
 
 def test_debug_at_stops_the_hook_in_rpdb_until_continued(tmp_path):

@@ -1,6 +1,6 @@
 """Stateful fakes of the ports, handed to the charm through its attributes (never mock.patch)."""
 
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from domain.errors import WorkloadRejected, WorkloadUnavailable
 from domain.ports import Pod, PodState, RuntimeInfo
@@ -25,16 +25,36 @@ def ready_pod(name: str = "prometheus-0", unit: str = "prometheus/0",
 
 
 class FakePrometheus:
-    """One Prometheus server: remembers when it last loaded its config and how often it reloaded."""
+    """One Prometheus server and its pod's config directory.
 
-    def __init__(self, clock: "FakeClock", loaded_at: float = 0.0) -> None:
+    ``delivered`` gives the prometheus.yml kubelet has put in the pod (the published one, by
+    default at once); ``freeze`` makes Kubernetes refuse every later update, so the file then
+    on disk stays. Prometheus runs what it loaded at ``start`` or at its last reload.
+    """
+
+    def __init__(self, clock: "FakeClock", delivered: Callable[[], str] = lambda: "",
+                 loaded_at: float = 0.0) -> None:
         self.clock = clock
+        self.delivered = delivered
+        self.frozen: Optional[str] = None
+        self.running = ""  # the prometheus.yml it loaded: none with a digest yet
         self.start_time = loaded_at
         self.last_config_time = loaded_at
         self.reload_success = True
         self.reloads = 0
         self.rejects_with: Optional[str] = None
         self.unreachable = False
+
+    def on_disk(self) -> str:
+        return self.frozen if self.frozen is not None else self.delivered()
+
+    def freeze(self) -> None:
+        self.frozen = self.on_disk()
+
+    def start(self) -> None:
+        """(Re)start: load what is on disk now."""
+        self.running = self.on_disk()
+        self.start_time = self.last_config_time = self.clock()
 
     def reload(self) -> None:
         self._check()
@@ -43,6 +63,7 @@ class FakePrometheus:
             self.reload_success = False
             raise WorkloadRejected(f"prometheus refused to reload: {self.rejects_with}")
         self.reload_success = True
+        self.running = self.on_disk()
         self.last_config_time = self.clock()
 
     def runtime_info(self) -> RuntimeInfo:
@@ -51,7 +72,7 @@ class FakePrometheus:
 
     def running_config(self) -> str:
         self._check()
-        return ""
+        return self.running
 
     def version(self) -> str:
         return "2.53.0"
@@ -73,14 +94,15 @@ class FakeClock:
 
 
 class FakePrometheusFleet:
-    """Hands the charm one FakePrometheus per pod address."""
+    """Hands the charm one FakePrometheus per pod address, all fed by the same ``delivered``."""
 
-    def __init__(self, clock: FakeClock) -> None:
+    def __init__(self, clock: FakeClock, delivered: Callable[[], str] = lambda: "") -> None:
         self.clock = clock
+        self.delivered = delivered
         self.servers: Dict[str, FakePrometheus] = {}
 
     def __call__(self, pod: Pod, _config: object) -> FakePrometheus:
         return self.server(pod.address or "")
 
     def server(self, address: str = "10.1.0.5") -> FakePrometheus:
-        return self.servers.setdefault(address, FakePrometheus(self.clock))
+        return self.servers.setdefault(address, FakePrometheus(self.clock, self.delivered))

@@ -6,10 +6,13 @@ from ops import ActiveStatus, BlockedStatus, WaitingStatus
 from ops.testing import Harness
 
 from charm import PrometheusCharm
+from domain.kubernetes.budget import SPEC_LIMIT
 from domain.ports import PodState
-from domain.reload import PROPAGATION_SECONDS
-from tests.support.extract import cli_flag, prometheus_yml
+from domain.reload import PROPAGATION_SECONDS, STUCK_PERIODS
+from tests.support.extract import cli_flag, config_file, prometheus_yml
 from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
+from tests.support.tls import CERT_PEM, KEY_PEM
+from tests.support.tls_pairs import TlsPairs
 
 
 @pytest.fixture
@@ -20,9 +23,15 @@ def harness():
     h.begin()
     h.charm.pods = FakePods()
     h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock)
+    # kubelet delivers the published prometheus.yml at once, unless a test freezes a pod's files
+    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
     yield h
     h.cleanup()
+
+
+def published_yml(harness):
+    published = harness.get_pod_spec()
+    return config_file(published[0], "prometheus.yml") or "" if published else ""
 
 
 def spec(harness):
@@ -72,6 +81,19 @@ def test_invalid_option_blocks_and_keeps_the_last_good_spec(harness):
     status = harness.charm.unit.status
     assert isinstance(status, BlockedStatus)
     assert "log-level" in status.message and "scrape-interval" in status.message
+
+
+def test_a_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spec(harness, tmp_path):
+    other_key = TlsPairs(tmp_path)("ec-p256")[1]
+    harness.set_leader(True)
+    harness.update_config({"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM})
+    good = spec(harness)
+
+    harness.update_config({"ssl_key": other_key})
+
+    assert spec(harness) == good
+    assert harness.charm.unit.status == BlockedStatus(
+        "ssl_key: is not the private key of the certificate in ssl_cert")
 
 
 def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
@@ -191,9 +213,10 @@ def test_pod_started_after_the_publication_needs_no_reload(harness):
     harness.set_leader(True)
     server = harness.charm.prometheus_api.server()
     harness.update_config({"scrape-interval": "30s"})
-    server.start_time = server.last_config_time = harness.charm.clock.now + 60
+    harness.charm.clock.advance(60)
+    server.start()  # a new pod, with the published files
 
-    harness.charm.clock.advance(PROPAGATION_SECONDS + 60)
+    harness.charm.clock.advance(PROPAGATION_SECONDS)
     harness.charm.on.update_status.emit()
 
     assert server.reloads == 0
@@ -224,3 +247,72 @@ def test_relation_events_reconcile(harness):
     harness.add_relation("metrics-endpoint", "api")
 
     assert harness.get_pod_spec() is not None
+
+
+def test_a_spec_kubernetes_would_refuse_blocks_and_keeps_the_last_good_spec(harness):
+    harness.set_leader(True)
+    harness.update_config({"web-page-title": "Prometheus"})
+    good = spec(harness)
+
+    harness.update_config({"web-page-title": "t" * (SPEC_LIMIT + 1)})
+
+    assert spec(harness) == good
+    status = harness.charm.unit.status
+    assert isinstance(status, BlockedStatus)
+    assert status.message.startswith("the pod spec would be")
+    assert "web-page-title (--web.page-title)" in status.message
+
+
+def published_digest(harness):
+    return harness.charm._stored.published_digest
+
+
+def test_a_prometheus_still_on_the_old_files_after_its_reload_is_not_active(harness):
+    # Kubernetes refuses the update: the pod keeps its files, Prometheus reloads them fine.
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    server.start()
+    harness.update_config({"log-level": "info"})
+    assert harness.charm.unit.status == ActiveStatus("")
+    old = published_digest(harness)
+    server.freeze()
+
+    harness.update_config({"scrape-interval": "30s"})
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+
+    assert server.reloads == 1 and server.reload_success
+    assert harness.charm.unit.status == WaitingStatus(
+        f"pod prometheus-0 runs configuration {old[:8]}, published {published_digest(harness)[:8]}; "
+        "waiting for Kubernetes to deliver it")
+
+    harness.charm.clock.advance(STUCK_PERIODS * PROPAGATION_SECONDS)
+    harness.charm.on.update_status.emit()
+
+    status = harness.charm.unit.status
+    assert isinstance(status, BlockedStatus)
+    assert status.message.startswith("Kubernetes has not delivered the published configuration to pod "
+                                     "prometheus-0 for 6 minutes; check the ConfigMap prometheus-")
+    assert server.reloads == 2  # asked again each time, in case the files came
+
+    server.frozen = None  # the update goes through at last
+    harness.charm.on.update_status.emit()
+
+    assert harness.charm.unit.status == ActiveStatus("")
+    assert harness.charm._stored.undelivered_since == 0.0
+
+
+def test_a_new_publication_restarts_the_wait_for_delivery(harness):
+    harness.set_leader(True)
+    server = harness.charm.prometheus_api.server()
+    server.freeze()
+    harness.update_config({"scrape-interval": "30s"})
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+    harness.charm.clock.advance(STUCK_PERIODS * PROPAGATION_SECONDS - PROPAGATION_SECONDS)
+
+    harness.update_config({"scrape-interval": "20s"})
+
+    assert harness.charm._stored.undelivered_since == 0.0
+    assert isinstance(harness.charm.unit.status, WaitingStatus)
+    assert "reloads it at the next update-status" in harness.charm.unit.status.message

@@ -1,18 +1,42 @@
 """``parse_config``: every option of the table parsed, then the checks that span options. Pure.
 
 Every bad option is named in one ``ConfigErrors``; nothing falls back to a default (Juju
-hands the charm config.yaml's defaults). Checks that need the image's version (TLS) are
-made here too, so the operator sees them beside the other option errors.
+hands the charm config.yaml's defaults). Text longer than its option's ``max_bytes`` is
+refused before its parser runs. Checks that need the image's version (TLS) are made here
+too, so the operator sees them beside the other option errors.
 """
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from domain.config import parsers
 from domain.config.charm_config import CharmConfig
-from domain.config.options import OPTIONS
+from domain.config.options import BY_NAME, OPTIONS, Option
 from domain.errors import ConfigError, ConfigErrors, InvalidValue, RuleError
 from domain.prometheus.compatibility import TLS_SINCE
-from domain.values.version import Version, format_version
+from domain.values.text import excerpt
+from domain.values.version import NEWEST, Version, format_version
+
+
+def _amount(size: int) -> str:
+    for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
+def check_size(option: Option, value: object) -> None:
+    """``InvalidValue`` when ``value`` is text longer than ``option`` takes; before any parsing."""
+    if option.max_bytes is None or not isinstance(value, str) or len(value) * 4 <= option.max_bytes:
+        return  # a character is at most 4 bytes of UTF-8
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size > option.max_bytes:
+        raise InvalidValue(f"is {size} bytes, more than the {_amount(option.max_bytes)} it may hold")
+
+
+def read_option(option: Option, raw: Mapping[str, object], version: Version) -> Any:
+    """One option's value from the raw config: its size bounded, then parsed."""
+    value = raw.get(option.name)
+    check_size(option, value)
+    return option.read(value, version)
 
 
 def _parse_each(raw: Mapping[str, object], version: Version) -> Tuple[Dict[str, Any], List[ConfigError]]:
@@ -20,7 +44,7 @@ def _parse_each(raw: Mapping[str, object], version: Version) -> Tuple[Dict[str, 
     errors: List[ConfigError] = []
     for option in OPTIONS:
         try:
-            values[option.field] = option.read(raw.get(option.name), version)
+            values[option.field] = read_option(option, raw, version)
         except (InvalidValue, RuleError) as err:
             errors.append(ConfigError(option.name, str(err)))
     return values, errors
@@ -31,7 +55,8 @@ def _check_across(values: Mapping[str, Any], version: Version) -> List[ConfigErr
     errors: List[ConfigError] = []
     interval, timeout = values.get("scrape_interval"), values.get("scrape_timeout")
     if interval is not None and timeout is not None and timeout > interval:
-        errors.append(ConfigError("scrape-timeout", f"'{timeout}' is longer than scrape-interval '{interval}'"))
+        errors.append(ConfigError("scrape-timeout", f"{excerpt(str(timeout))} is longer than scrape-interval "
+                                                    f"{excerpt(str(interval))}"))
     if "ssl_cert" in values and "ssl_key" in values:
         cert, key = values["ssl_cert"], values["ssl_key"]
         if bool(cert) != bool(key):
@@ -56,8 +81,8 @@ def debug_port_for(raw: Mapping[str, object], hook: str) -> Optional[int]:
     """The rpdb port if the operator asked to debug ``hook``; None otherwise or when invalid
     (``parse_config`` reports invalid values)."""
     try:
-        names = parsers.hook_names(raw.get("debug-at"))
-        port = parsers.port(raw.get("debug-port"))
+        names = read_option(BY_NAME["debug-at"], raw, NEWEST)
+        port = read_option(BY_NAME["debug-port"], raw, NEWEST)
     except InvalidValue:
         return None
     return port if "*" in names or hook in names else None

@@ -2,14 +2,20 @@
 
 Pod-spec dicts exist only in this package. The spec carries the Prometheus flags and the
 files Prometheus reads; the TLS Secret it mounts is built in ``resources``.
+
+What goes into the pod template stays put where it can: always the same two volumes holding
+the same files and the same service account (``rbac``). So alert rules, prometheus.yml and the
+certificate reach the pods as ConfigMap and Secret content; options that are flags roll the
+pods, turning TLS on or off does so through the probes' scheme alone (HTTP/HTTPS, which
+Kubernetes cannot take from elsewhere), ``monitor-k8s`` through the service-account token.
 """
 
 from typing import Any, Dict, List
 
 from domain.config.charm_config import CharmConfig
-from domain.container import CONFIG_DIR, CONTAINER, PORT, PORT_NAME, TLS_DIR
+from domain.container import CONFIG_DIR, CONFIG_VOLUME, CONTAINER, PORT, PORT_NAME, TLS_DIR, TLS_VOLUME
 from domain.facts import Identity
-from domain.kubernetes.rbac import discovery_service_account
+from domain.kubernetes.rbac import service_account
 from domain.kubernetes.resources import NOBODY, tls_secret_name
 from domain.prometheus.files import ConfigFiles
 from domain.prometheus.flags import prometheus_args
@@ -23,14 +29,12 @@ def _probe(config: CharmConfig, path: str, **timing: int) -> Dict[str, Any]:
 
 def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
                files: ConfigFiles) -> Dict[str, Any]:
-    volumes: List[Dict[str, Any]] = [{
-        "name": "prometheus-config",
-        "mountPath": CONFIG_DIR,
-        "files": [{"path": name, "content": content, "mode": 0o444} for name, content in files.files],
-    }]
-    if config.tls is not None:
-        volumes.append({"name": "prometheus-tls", "mountPath": TLS_DIR,
-                        "secret": {"name": tls_secret_name(identity), "defaultMode": 0o440}})
+    volumes: List[Dict[str, Any]] = [
+        {"name": CONFIG_VOLUME, "mountPath": CONFIG_DIR,
+         "files": [{"path": name, "content": content, "mode": 0o444} for name, content in files.files]},
+        {"name": TLS_VOLUME, "mountPath": TLS_DIR,
+         "secret": {"name": tls_secret_name(identity), "defaultMode": 0o440}},
+    ]
     return {
         "name": CONTAINER,
         "imageDetails": {"imagePath": image.image_path,
@@ -54,7 +58,5 @@ def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
 
 def build_pod_spec(config: CharmConfig, image: ImageDetails, identity: Identity,
                    files: ConfigFiles) -> Dict[str, Any]:
-    spec: Dict[str, Any] = {"version": 3, "containers": [_container(config, image, identity, files)]}
-    if config.monitor_k8s:
-        spec["serviceAccount"] = discovery_service_account(identity.app)
-    return spec
+    return {"version": 3, "containers": [_container(config, image, identity, files)],
+            "serviceAccount": service_account(identity.app, config.monitor_k8s)}

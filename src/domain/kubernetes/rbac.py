@@ -1,18 +1,36 @@
-"""Cluster-wide read access for monitor-k8s, as the pod spec's service account. Pure."""
+"""The pod spec's service account: cluster-wide read access for monitor-k8s, none without it. Pure.
 
-from typing import Any, Dict
+Juju names the account after the application and the role's ClusterRole
+``<namespace>-<role name>``; it replaces the role's rules on every spec it applies (ClusterRole
+Ensure: create, else Update) but never deletes a ServiceAccount, ClusterRole or binding that a
+later spec leaves out (Juju: caas/kubernetes/provider rbac.go ensureServiceAccountForApp,
+resources/clusterrole.go). So the account stays declared, under the same role name, when
+``monitor-k8s`` is off: its role then grants only ``get /version``, which Kubernetes grants every
+client anyway (ClusterRole ``system:public-info-viewer``, kubernetes
+plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go), and the pods get no token. A
+role without rules is not possible: Juju refuses it ("rules is required", caas/specs rbac.go).
+"""
 
-RBAC_RULES = [
+from typing import Any, Dict, List
+
+RBAC_RULES: List[Dict[str, Any]] = [
     {"apiGroups": [""],
      "resources": ["nodes", "nodes/metrics", "nodes/proxy", "services", "endpoints", "pods"],
      "verbs": ["get", "list", "watch"]},
     {"nonResourceURLs": ["/metrics"], "verbs": ["get"]},
 ]
+NO_GRANT_RULES: List[Dict[str, Any]] = [{"nonResourceURLs": ["/version"], "verbs": ["get"]}]
 
 
-def discovery_service_account(app: str) -> Dict[str, Any]:
-    """What Kubernetes service discovery and the node proxy need, for every namespace."""
+def role_name(app: str) -> str:
+    """Unchanged since the first release: a new name would leave the old ClusterRole bound."""
+    return f"{app}-k8s-discovery"
+
+
+def service_account(app: str, monitor_k8s: bool) -> Dict[str, Any]:
+    """What Kubernetes service discovery and the node proxy need, in every namespace; or nothing."""
     return {
-        "automountServiceAccountToken": True,
-        "roles": [{"name": f"{app}-k8s-discovery", "global": True, "rules": RBAC_RULES}],
+        "automountServiceAccountToken": monitor_k8s,
+        "roles": [{"name": role_name(app), "global": True,
+                   "rules": RBAC_RULES if monitor_k8s else NO_GRANT_RULES}],
     }

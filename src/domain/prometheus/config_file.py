@@ -2,10 +2,18 @@
 
 Every path inside prometheus.yml is relative: Prometheus resolves it against the
 directory of the config file, so the same text works in the pod and in a local run.
+
+prometheus.yml also carries the digest of the files published with it (``with_digest_marker``),
+so that the charm can read back from a running Prometheus which publication it runs.
 """
 
+import dataclasses
+import functools
+import re
 from dataclasses import dataclass
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
+
+import yaml
 
 from domain.config.charm_config import CharmConfig
 from domain.container import RULE_FILES_PATTERN
@@ -16,6 +24,22 @@ from domain.prometheus.scrape_jobs import ScrapeJob, kubernetes_jobs, self_scrap
 from domain.prometheus.yaml_text import to_yaml
 from domain.values.duration import Duration
 from domain.values.version import Version
+
+# The digest marker is a `rule_files` entry: a glob that names the digest and matches no file.
+# * Prometheus accepts at most one `*`, in the last path element, in a rule_files entry
+#   (prometheus/prometheus config/config.go: patRulePath) and loads whatever files each glob
+#   matches, none here, without an error (cmd/prometheus/main.go: the rule reloader's
+#   filepath.Glob). promtool refuses an entry without `*` that names no existing file
+#   (cmd/promtool/main.go: checkConfig), hence the `*`.
+# * It matches nothing: the config directory is the ConfigMap volume, whose entries are its
+#   keys, and a ConfigMap key cannot contain `/` (Kubernetes' IsConfigMapKey), so the
+#   directory the glob names never exists. tests/e2e/test_digest_marker.py runs it through
+#   promtool and prometheus of both generations.
+# * Prometheus reports it back: /api/v1/status/config renders the loaded configuration, with
+#   rule_files joined to the config file's directory (config/config.go: Config.SetDirectory).
+DIGEST_MARKER_PREFIX = "published-config-"
+_MARKER = re.compile(r"(?:^|/)" + re.escape(DIGEST_MARKER_PREFIX) + r"([0-9a-f]{64})/\*$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,52 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
     document["rule_files"] = list(config.rule_files)
     document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
     return document
+
+
+def digest_marker(digest: str) -> str:
+    """The rule_files entry that names ``digest`` (64 lowercase hex digits)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ValueError(f"not a sha256 hex digest: {digest!r}")
+    return f"{DIGEST_MARKER_PREFIX}{digest}/*"
+
+
+def with_digest_marker(config: PrometheusConfig, digest: str) -> PrometheusConfig:
+    """The same configuration, carrying the digest of the files it is published with."""
+    return dataclasses.replace(config, rule_files=config.rule_files + (digest_marker(digest),))
+
+
+def mark_prometheus_yml(text: str, config: PrometheusConfig, digest: str) -> str:
+    """``render_prometheus_yml(with_digest_marker(config, digest))``, from the text already
+    rendered for ``config``: its top-level rule_files block gains the marker as a last item (a
+    plain scalar: it holds only letters, digits, ``-``, ``/`` and ``*``). One rendering instead
+    of two, which counts for a prometheus.yml with tens of thousands of labels."""
+    block = _rule_files_block(config.rule_files)
+    if text.count(block) != 1:
+        raise ValueError("not a prometheus.yml rendered for this configuration: no rule_files block")
+    return text.replace(block, f"{block}- {digest_marker(digest)}\n")
+
+
+@functools.lru_cache(maxsize=8)
+def _rule_files_block(rule_files: Tuple[str, ...]) -> str:
+    return "\n" + to_yaml({"rule_files": list(rule_files)})
+
+
+def digest_in_running_config(text: str) -> Optional[str]:
+    """The digest a running Prometheus's configuration carries (its /api/v1/status/config YAML).
+
+    None when it carries none (a configuration published before the marker, or not by the
+    charm) or when the text is not a YAML mapping.
+    """
+    try:
+        document = yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return None
+    rule_files = document.get("rule_files") if isinstance(document, dict) else None
+    for entry in rule_files if isinstance(rule_files, list) else ():
+        match = _MARKER.search(entry) if isinstance(entry, str) else None
+        if match:
+            return match.group(1)
+    return None
 
 
 def render_prometheus_yml(config: PrometheusConfig) -> str:

@@ -1,4 +1,10 @@
-"""The files Prometheus reads from its config directory, and their digest. Pure."""
+"""The files Prometheus reads from its config directory, and their digest. Pure.
+
+The set of files never changes, only their content: the rule file is ``groups: []`` without
+alert rules and web-config.yml is ``{}`` without TLS. Adding or removing a file of a pod-spec
+volume changes the pod template (the ConfigMap volume lists its keys), which rolls the pods;
+a change of content reaches them through the ConfigMap alone.
+"""
 
 import hashlib
 from dataclasses import dataclass
@@ -32,9 +38,8 @@ class ConfigFiles:
 def build_config_files(config: CharmConfig, version: Version,
                        alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> ConfigFiles:
     prometheus_config = build_prometheus_config(config, version, alertmanagers)
-    files = [(PROMETHEUS_YML, render_prometheus_yml(prometheus_config))]
-    if config.alert_rules.groups:
-        files.append((CHARM_RULES_FILE, render_rule_file(config.alert_rules)))
-    if config.tls is not None:
-        files.append((WEB_CONFIG_YML, web_config_yml()))
-    return ConfigFiles(tuple(files))
+    return ConfigFiles((
+        (PROMETHEUS_YML, render_prometheus_yml(prometheus_config)),
+        (CHARM_RULES_FILE, render_rule_file(config.alert_rules)),
+        (WEB_CONFIG_YML, web_config_yml(config.tls is not None)),
+    ))

@@ -4,7 +4,7 @@ from typing import List
 
 from domain.config.charm_config import CharmConfig
 from domain.container import CONFIG_FILE, DATA_DIR, PORT, WEB_CONFIG_FILE
-from domain.prometheus.compatibility import has_consoles
+from domain.prometheus.compatibility import TLS_SINCE, has_consoles
 from domain.values.version import Version
 
 
@@ -33,7 +33,9 @@ def prometheus_args(config: CharmConfig, version: Version) -> List[str]:
         "--storage.tsdb.wal-compression" if config.tsdb_wal_compression
         else "--no-storage.tsdb.wal-compression"
     )
-    if config.tls is not None:
+    if version >= TLS_SINCE:
+        # Always, TLS or not: web-config.yml then says whether Prometheus serves HTTPS, and
+        # turning TLS on or off leaves the flags (the pod template) as they are.
         args.append(f"--web.config.file={WEB_CONFIG_FILE}")
     if has_consoles(version):
         # The 2.x images ship console templates here; 3.x images ship none.

@@ -17,10 +17,12 @@ and escapes both share), ``features`` (the version table), ``render`` (YAML out)
 Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` says):
 - yaml: unknown keys, repeated keys, a list or mapping where one value belongs;
 - groups: a non-empty name, unique in the file; ``interval``, ``query_offset`` durations; ``limit``
-  a whole number (*policy*: not negative); ``labels`` as rule labels, never templates;
+  a whole number up to 2**63-1, a Go int (*policy*: not negative, plain digits without leading
+  zeros); ``labels`` as rule labels, never templates;
 - rules: one of ``alert``/``record`` (*policy*: both keys is an error even if one is empty);
   ``record`` a metric name; ``for``, ``keep_firing_for``, ``annotations`` only on alerts
-  (*policy*: even zero or empty); durations as ``domain.values.duration`` reads them;
+  (*policy*: even zero or empty); durations as ``domain.values.duration`` reads them, at most
+  64 characters (*policy*: promtool also reads zeros padding one past that);
 - names: label and annotation names ``[a-zA-Z_][a-zA-Z0-9_]*`` before 3.0, any UTF-8 from 3.0,
   not ``__name__``; alert names,
   label and annotation values any text, as promtool has it (*policy*: no control characters,
@@ -40,7 +42,8 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
   PromQL function of the version (case-sensitive) or keyword; experimental functions are refused
   (the charm sets no ``--enable-feature``); ``@``, negative offsets, ``_`` in numbers, quoted
   names and unit-less durations as ``features`` says.
-- size: at most 1 MiB (a ConfigMap's limit), as given and as rendered (yaml aliases expand).
+- size: at most 1 MiB (a ConfigMap's limit), as given and as rendered (yaml aliases expand);
+  lists and mappings at most 64 deep (a valid file needs 6), counted before any node is built.
 
 Not checked in ``expr``, so accepted here and refused by Prometheus when it loads the file: the
 grammar past the tokens, e.g. operand order and types (``up[5m] > 1``), argument counts, where

@@ -8,7 +8,7 @@ import yaml
 from domain.errors import InvalidValue, RuleError
 from domain.rules.features import Gate
 from domain.rules.go_template import check_template
-from domain.rules.model import Pairs, Rule, RuleFile, RuleGroup
+from domain.rules.model import MAX_DURATION_CHARS, MAX_LIMIT, Pairs, Rule, RuleFile, RuleGroup
 from domain.rules.names import check_label_name, check_record_name
 from domain.rules.promql import check_expr
 from domain.rules.tokens import Invalid, show
@@ -84,6 +84,10 @@ class Reader(NodeReader):
             return None
         if node.tag != TAG + "int" or not _WHOLE_NUMBER.fullmatch(text):
             raise RuleError(f"{where}: 'limit' value '{show(text)}' is not a whole number such as 0 or 100")
+        # Counted before int(): Python refuses to read more than 4300 digits (ValueError).
+        if len(text) > len(str(MAX_LIMIT)) or int(text) > MAX_LIMIT:
+            raise RuleError(f"{where}: 'limit' value '{show(text, 30)}' ({len(text)} digits) is over "
+                            f"{MAX_LIMIT}, the largest Prometheus reads")
         return int(text)
 
     def rule(self, node: yaml.Node, where: str) -> Rule:
@@ -150,7 +154,10 @@ class Reader(NodeReader):
 
     def duration(self, fields: Dict[str, yaml.Node], key: str, where: str) -> Optional[Duration]:
         text = self.text(fields.get(key), f"{where}: '{key}'")
+        if text is not None and len(text) > MAX_DURATION_CHARS:  # before any digit is read
+            raise RuleError(f"{where}: '{key}' value '{show(text, 30)}' has {len(text)} characters; no duration "
+                            f"Prometheus can hold needs more than {MAX_DURATION_CHARS}")
         try:
             return None if text is None else Duration.parse(text)
-        except InvalidValue as err:
-            raise RuleError(f"{where}: '{key}' value {err}") from None
+        except InvalidValue as err:  # its message quotes the value: escaped here
+            raise RuleError(f"{where}: '{key}' value {show(str(err), 160)}") from None

@@ -1,7 +1,10 @@
 """The YAML node tree of a rule file, and the checks every node shares. Pure: no I/O.
 
 Nodes are read, not constructed, so aliases are shared, scalars keep the text Go reads, and a
-budget stops an alias blow-up before it is expanded.
+budget stops an alias blow-up before it is expanded. Nesting is bounded before any node is
+built: libyaml's parser keeps its own stack, but PyYAML's composer (C or Python) recurses once per
+level, and tens of thousands of ``[`` would end the process on the C stack (SIGSEGV), where no
+Python exception can be caught.
 """
 
 import re
@@ -10,7 +13,7 @@ from typing import Dict, List, Optional, Tuple
 import yaml
 
 from domain.errors import RuleError
-from domain.rules.model import MAX_RULE_FILE_BYTES
+from domain.rules.model import MAX_RULE_FILE_BYTES, MAX_YAML_DEPTH
 from domain.rules.tokens import show
 from domain.values.text import forbidden_character
 
@@ -21,12 +24,33 @@ EXPANDS = "the rule file grows past 1 MiB once its yaml aliases are expanded"
 
 # libyaml's C parser when PyYAML has it (its wheels do): same YAML, ~10x faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def refuse_deep(text: str) -> None:
+    """Refuse lists and mappings nested past MAX_YAML_DEPTH, flow (``[[``, ``{a: {``) or block
+    (``- - -``, indented keys) alike, reading the parser's events: it builds no node and keeps
+    no stack of its own, and it stops at the first level too deep. An alias is one event, a
+    leaf: what it names was counted where it was written, and the composer shares it."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                raise RuleError(
+                    f"the rule file nests lists and mappings more than {MAX_YAML_DEPTH} deep at line "
+                    f"{mark.line + 1} column {mark.column + 1}; a rule file needs 6 at most")
+        elif isinstance(event, _CLOSE):
+            depth -= 1
 
 
 def compose(text: str) -> Optional[yaml.Node]:
     """The YAML node tree (aliases shared, not copied), or None for a file of comments."""
     problem = "the rule file is not valid yaml: "
     try:
+        refuse_deep(text)
         documents = yaml.compose_all(text, Loader=_LOADER)
         root = next(documents, None)
         if root is not None and next(documents, None) is not None:
@@ -43,7 +67,6 @@ def compose(text: str) -> Optional[yaml.Node]:
     except yaml.YAMLError as err:
         raise RuleError(f"{problem}{show(str(err), 120)}") from None
     return root
-
 
 
 class NodeReader:

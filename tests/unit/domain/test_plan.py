@@ -1,10 +1,17 @@
 """The plan: files, pod spec, k8s resources and the digest, from one call."""
 
+import pytest
 import yaml
 
 from domain.facts import AlertmanagerTarget
+from domain.kubernetes.budget import SpecTooLarge
+from domain.prometheus.config_file import digest_in_running_config, digest_marker
+from domain.prometheus.files import ConfigFiles
 from tests.support.builders import make_plan
-from tests.support.extract import config_file, prometheus_yml
+from tests.support.extract import config_file, container, prometheus_yml
+from tests.support.tls import CERT_PEM, KEY_PEM
+
+RULES = "groups:\n- name: demo\n  rules:\n  - alert: Always\n    expr: vector(1)\n"
 
 
 def spec_for(image="prom/prometheus:v2.53.0", **options):
@@ -12,16 +19,14 @@ def spec_for(image="prom/prometheus:v2.53.0", **options):
 
 
 def test_alert_rules_become_a_rule_file_next_to_prometheus_yml():
-    rules = "groups:\n- name: demo\n  rules:\n  - alert: Always\n    expr: vector(1)\n"
+    plan = make_plan(alert_rules=RULES)
 
-    spec = spec_for(alert_rules=rules)
-
-    assert yaml.safe_load(config_file(spec, "charm-alert-rules.rules"))["groups"][0]["name"] == "demo"
-    assert prometheus_yml(spec)["rule_files"] == ["*.rules"]
+    assert yaml.safe_load(config_file(plan.pod_spec, "charm-alert-rules.rules"))["groups"][0]["name"] == "demo"
+    assert prometheus_yml(plan.pod_spec)["rule_files"] == ["*.rules", digest_marker(plan.digest)]
 
 
-def test_no_rule_file_without_rules():
-    assert config_file(spec_for(), "charm-alert-rules.rules") is None
+def test_without_rules_the_rule_file_has_no_groups():
+    assert config_file(spec_for(), "charm-alert-rules.rules") == "groups: []\n"
 
 
 def test_digest_changes_with_prometheus_yml_only():
@@ -31,11 +36,39 @@ def test_digest_changes_with_prometheus_yml_only():
     assert base.digest != make_plan(scrape_interval="2m").digest
 
 
-def test_the_plan_carries_the_digest_of_its_files():
-    plan = make_plan()
+def test_prometheus_yml_carries_the_digest_of_the_files_as_they_are_without_it():
+    plan = make_plan(alert_rules=RULES, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+    marker_line = f"- {digest_marker(plan.digest)}\n"
 
-    assert plan.digest == plan.files.digest()
-    assert yaml.safe_load(plan.prometheus_yml)["rule_files"] == ["*.rules"]
+    unmarked = ConfigFiles(tuple((name, text.replace(marker_line, "")) for name, text in plan.files.files))
+
+    assert digest_in_running_config(plan.prometheus_yml) == plan.digest
+    assert plan.prometheus_yml.count(marker_line) == 1
+    assert unmarked.digest() == plan.digest
+    assert [name for name, _ in plan.files.files] == ["prometheus.yml", "charm-alert-rules.rules", "web-config.yml"]
+
+
+def test_the_digest_covers_the_rule_file_and_web_config_too():
+    base = make_plan(alert_rules=RULES)
+
+    assert base.digest != make_plan(alert_rules=RULES.replace("vector(1)", "vector(2)")).digest
+    assert base.digest != make_plan(alert_rules=RULES, ssl_cert=CERT_PEM, ssl_key=KEY_PEM).digest
+
+
+def test_every_published_file_shares_one_volume_so_the_marker_vouches_for_them_all():
+    plan = make_plan(alert_rules=RULES, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+
+    holding = [v for v in container(plan.pod_spec)["volumeConfig"]
+               if any(f["path"] == "prometheus.yml" for f in v.get("files", []))]
+
+    assert len(holding) == 1
+    assert {f["path"]: f["content"] for f in holding[0]["files"]} == dict(plan.files.files)
+    assert plan.config_map == f"prometheus-{holding[0]['name']}-config"
+
+
+def test_a_plan_kubernetes_would_not_store_is_refused():
+    with pytest.raises(SpecTooLarge, match="web-page-title"):
+        make_plan(web_page_title="t" * 2_000_000)
 
 
 def test_the_related_alertmanagers_reach_prometheus_yml():

@@ -1,45 +1,113 @@
-"""The reload policy: a running Prometheus is asked to reload once the files can have reached it."""
+"""The reload policy and the delivery verdict: a Prometheus runs a publication when it reports its digest."""
 
 import pytest
 
-from domain.ports import RuntimeInfo
-from domain.reload import APPLY_SECONDS, PROPAGATION_SECONDS, ReloadDecision, decide_reload
+from domain.reload import (
+    PROPAGATION_SECONDS,
+    STUCK_PERIODS,
+    ConfigNotDelivered,
+    ConfigNotDeliveredTooLong,
+    PodConfig,
+    ReloadDecision,
+    decide_reload,
+    judge_delivery,
+)
+from domain.status import StatusKind, status_for_error
 
-PUBLISHED = 1_000_000.0
+PUBLISHED_AT = 1_000_000.0
+NEW = "e" * 64
+OLD = "a" * 64
+CONFIG_MAP = "prometheus-config-config"
+STUCK = STUCK_PERIODS * PROPAGATION_SECONDS
 
 
-@pytest.mark.parametrize("loaded_at, success, now, decision", [
-    (PUBLISHED + PROPAGATION_SECONDS, True, PUBLISHED + 500, ReloadDecision.CURRENT),
-    (PUBLISHED + 10, True, PUBLISHED + 20, ReloadDecision.TOO_EARLY),
-    (PUBLISHED + 10, True, PUBLISHED + PROPAGATION_SECONDS, ReloadDecision.RELOAD),
-    (PUBLISHED - 3600, True, PUBLISHED + 300, ReloadDecision.RELOAD),
-    (PUBLISHED + 400, False, PUBLISHED + 500, ReloadDecision.RELOAD),
+@pytest.mark.parametrize("running, now, decision", [
+    (NEW, PUBLISHED_AT, ReloadDecision.CURRENT),  # e.g. a pod started with the new files
+    (NEW, PUBLISHED_AT + 3600, ReloadDecision.CURRENT),
+    (OLD, PUBLISHED_AT + 20, ReloadDecision.TOO_EARLY),
+    (OLD, PUBLISHED_AT + PROPAGATION_SECONDS - 0.001, ReloadDecision.TOO_EARLY),
+    (OLD, PUBLISHED_AT + PROPAGATION_SECONDS, ReloadDecision.RELOAD),
+    (None, PUBLISHED_AT + 300, ReloadDecision.RELOAD),  # runs files from before the marker
 ])
-def test_reload_is_asked_only_once_the_files_can_have_arrived(loaded_at, success, now, decision):
-    assert decide_reload(PUBLISHED, now, RuntimeInfo(success, loaded_at)) is decision
+def test_reload_is_asked_only_of_a_prometheus_without_the_digest_once_the_files_can_have_arrived(
+        running, now, decision):
+    assert decide_reload(NEW, running, PUBLISHED_AT, now) is decision
 
 
-def test_reload_within_the_second_it_became_due_counts_despite_whole_second_timestamps():
-    due = PUBLISHED + PROPAGATION_SECONDS + 0.7
-
-    assert decide_reload(due - PROPAGATION_SECONDS, due, RuntimeInfo(True, int(due))) is ReloadDecision.CURRENT
+def test_the_propagation_delay_can_be_shortened():
+    assert decide_reload(NEW, OLD, PUBLISHED_AT, PUBLISHED_AT + 4, propagation=4) is ReloadDecision.RELOAD
 
 
-def test_prometheus_started_after_the_publication_was_applied_is_current():
-    info = RuntimeInfo(True, PUBLISHED + 40, start_time=PUBLISHED + 40)
-
-    assert decide_reload(PUBLISHED, PUBLISHED + 45, info) is ReloadDecision.CURRENT
+def judge(pods, now=PUBLISHED_AT + 100, since=0.0, propagation=PROPAGATION_SECONDS):
+    return judge_delivery(NEW, pods, now, since, CONFIG_MAP, propagation)
 
 
-def test_prometheus_started_while_the_publication_was_applied_is_reloaded_later():
-    info = RuntimeInfo(True, PUBLISHED + 5, start_time=PUBLISHED + 5)
+def test_every_pod_running_the_publication_is_done():
+    verdict = judge([PodConfig("prometheus-0", NEW), PodConfig("prometheus-1", NEW)], since=PUBLISHED_AT)
 
-    assert decide_reload(PUBLISHED, PUBLISHED + 300, info) is ReloadDecision.RELOAD
+    assert (verdict.pending, verdict.undelivered_since, verdict.problem) == (False, 0.0, None)
 
 
-def test_a_prometheus_started_once_the_apply_margin_has_passed_is_current():
-    at_margin = RuntimeInfo(True, PUBLISHED + APPLY_SECONDS, start_time=PUBLISHED + APPLY_SECONDS)
-    before = RuntimeInfo(True, PUBLISHED + APPLY_SECONDS - 1, start_time=PUBLISHED + APPLY_SECONDS - 1)
+def test_no_pods_nothing_pending():
+    assert judge([]).pending is False
 
-    assert decide_reload(PUBLISHED, PUBLISHED + APPLY_SECONDS, at_margin) is ReloadDecision.CURRENT
-    assert decide_reload(PUBLISHED, PUBLISHED + APPLY_SECONDS, before) is ReloadDecision.TOO_EARLY
+
+@pytest.mark.parametrize("pod", [
+    PodConfig("prometheus-1", OLD, due=False),  # too early to tell
+    PodConfig("prometheus-1", None, due=False, reachable=False),
+])
+def test_a_pod_not_yet_due_or_unreachable_keeps_the_publication_pending_without_a_problem(pod):
+    verdict = judge([PodConfig("prometheus-0", NEW), pod], since=PUBLISHED_AT + 50)
+
+    assert (verdict.pending, verdict.undelivered_since, verdict.problem) == (True, 0.0, None)
+
+
+def test_a_pod_without_the_digest_after_a_reload_waits_naming_both_digests():
+    verdict = judge([PodConfig("prometheus-0", NEW), PodConfig("prometheus-1", OLD)])
+
+    assert verdict.pending and verdict.undelivered_since == PUBLISHED_AT + 100
+    assert isinstance(verdict.problem, ConfigNotDelivered)
+    assert str(verdict.problem) == ("pod prometheus-1 runs configuration aaaaaaaa, published eeeeeeee; "
+                                    "waiting for Kubernetes to deliver it")
+    assert status_for_error(verdict.problem).kind is StatusKind.WAITING
+
+
+def test_a_pod_on_files_from_before_the_marker_says_so():
+    verdict = judge([PodConfig("prometheus-0", None), PodConfig("prometheus-1", OLD)])
+
+    assert str(verdict.problem) == ("pod prometheus-0 (and 1 more) runs a configuration without a digest, "
+                                    "published eeeeeeee; waiting for Kubernetes to deliver it")
+
+
+@pytest.mark.parametrize("waited, blocked", [(0, False), (STUCK - 1, False), (STUCK, True), (STUCK * 3, True)])
+def test_waiting_turns_to_blocked_after_several_propagation_periods(waited, blocked):
+    first_seen = PUBLISHED_AT + PROPAGATION_SECONDS
+
+    verdict = judge([PodConfig("prometheus-0", OLD)], now=first_seen + waited, since=first_seen)
+
+    assert verdict.undelivered_since == first_seen
+    assert isinstance(verdict.problem, ConfigNotDeliveredTooLong if blocked else ConfigNotDelivered)
+    assert status_for_error(verdict.problem).kind is (StatusKind.BLOCKED if blocked else StatusKind.WAITING)
+
+
+def test_the_blocked_message_says_how_long_and_which_config_map_to_look_at():
+    pods = [PodConfig(f"prometheus-{n}", OLD) for n in range(5)]
+
+    verdict = judge(pods, now=PUBLISHED_AT + 1000, since=PUBLISHED_AT + 100)
+
+    assert str(verdict.problem) == (
+        "Kubernetes has not delivered the published configuration to pods prometheus-0, prometheus-1, "
+        "prometheus-2 and 2 more for 15 minutes; check the ConfigMap prometheus-config-config "
+        "(kubectl describe configmap prometheus-config-config)")
+
+
+def test_a_short_propagation_gives_a_short_blocked_wait_in_seconds():
+    verdict = judge([PodConfig("prometheus-0", OLD)], now=PUBLISHED_AT + 16, since=PUBLISHED_AT, propagation=4)
+
+    assert "to pod prometheus-0 for 16 seconds;" in str(verdict.problem)
+
+
+def test_a_delivery_clears_the_wait():
+    verdict = judge([PodConfig("prometheus-0", NEW)], since=PUBLISHED_AT + 50)
+
+    assert verdict.undelivered_since == 0.0 and verdict.problem is None

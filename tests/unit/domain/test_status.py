@@ -1,10 +1,20 @@
 """The unit status: from the unit's pod, a pending reload, or an error."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.errors import ConfigError, ConfigErrors, ResourceError, WorkloadRejected, WorkloadUnavailable
 from domain.ports import Pod, PodState
-from domain.status import StatusKind, decide_status, pod_for_unit, status_for_error
+from domain.status import (
+    MAX_MESSAGE_CHARS,
+    StatusKind,
+    UnitStatus,
+    decide_status,
+    pod_for_unit,
+    safe_message,
+    status_for_error,
+)
 
 
 def pod(name="prometheus-0", unit="prometheus/0", state=PodState.READY, reason=""):
@@ -93,3 +103,60 @@ def test_an_error_blocks_unless_it_may_pass_by_itself(error, kind):
 
     assert status.kind is kind
     assert status.message == str(error)
+
+
+# What status-set takes as an argument: no NUL (Python refuses to pass one), at most 128 KiB
+# (the kernel refuses more with E2BIG); tests/e2e/test_crash_classes.py shows both refusals.
+ARGUMENT_BYTES = 128 * 1024 - 1
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("plain words, quotes ' \" and é ✓", "plain words, quotes ' \" and é ✓"),
+    ("a\x00b", "a\\x00b"),
+    ("line\nbreak\ttab\rreturn", "line\\nbreak\\ttab\\rreturn"),
+    ("del\x7f c1\x85 ls\u2028 ps\u2029", "del\\x7f c1\\x85 ls\\u2028 ps\\u2029"),
+    ("lone \ud800 surrogate", "lone \\ud800 surrogate"),
+    ("zero\u200bwidth", "zero\\u200bwidth"),
+])
+def test_a_message_is_one_line_with_its_control_characters_escaped(text, shown):
+    assert safe_message(text) == shown
+
+
+def test_a_long_message_is_cut_with_an_ellipsis_and_the_count_left_out():
+    message = safe_message("x" * 200 * 1024)
+
+    assert len(message) == MAX_MESSAGE_CHARS
+    assert message == "x" * 996 + "... (203804 more characters)"
+
+
+def test_a_message_of_exactly_the_bound_is_kept_whole():
+    assert safe_message("y" * MAX_MESSAGE_CHARS) == "y" * MAX_MESSAGE_CHARS
+    assert safe_message("y" * (MAX_MESSAGE_CHARS + 1)).endswith("... (27 more characters)")
+
+
+def test_escapes_count_towards_the_bound_and_are_never_split():
+    message = safe_message("\x00" * 300)
+
+    assert len(message) <= MAX_MESSAGE_CHARS
+    assert message == "\\x00" * 249 + "... (51 more characters)"
+
+
+@given(st.text(alphabet=st.characters(), max_size=3000))
+def test_any_text_becomes_a_message_status_set_can_take(text):
+    message = safe_message(text)
+
+    assert len(message) <= MAX_MESSAGE_CHARS
+    assert message.isprintable()  # no NUL, newline or other control character; no lone surrogate
+    assert len(message.encode("utf-8")) <= ARGUMENT_BYTES
+    assert safe_message(message) == message
+    if len(text) <= MAX_MESSAGE_CHARS and text.isprintable():
+        assert message == text
+
+
+def test_every_status_holds_a_safe_message_however_it_was_built():
+    error = ConfigError("log-level", "'" + "\x00" * 100_000 + "' is not one of debug, info, warn, error")
+
+    for status in (status_for_error(error), UnitStatus(StatusKind.WAITING, "a\nb"),
+                   decide_status("prometheus/0", pod(state=PodState.FAILING, reason="bad\x00" * 50_000), False)):
+        assert status.message.isprintable() and len(status.message) <= MAX_MESSAGE_CHARS, status
+    assert status_for_error(error).message.startswith("log-level: '\\x00\\x00")

@@ -1,22 +1,19 @@
 """The pod spec: container, image, files, probes, port, RBAC, TLS volume; one golden file."""
 
 import json
-import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from domain.plan import plan as make_plan_for
+from domain.kubernetes.rbac import NO_GRANT_RULES
 from scripts.localrun.pod import materialise
-from tests.support.builders import make_config, make_facts, make_plan
+from tests.support.builders import make_plan
 from tests.support.extract import cli_flag, config_file, container
 from tests.support.tls import CERT_PEM, KEY_PEM
 
-# Kubernetes object and volume names: RFC 1123 labels (lower case, digits, '-'), at most 63 long.
-# https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
-DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
-
 GOLDEN = Path(__file__).parent / "golden"
+RULES = "groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n"
 
 
 def spec_for(image="prom/prometheus:v2.53.0", **options):
@@ -60,8 +57,15 @@ def test_monitor_k8s_grants_cluster_wide_read_access():
     assert set(role["rules"][0]["verbs"]) == {"get", "list", "watch"}
 
 
-def test_no_service_account_without_monitor_k8s():
-    assert "serviceAccount" not in spec_for()
+def test_without_monitor_k8s_the_same_role_grants_nothing_and_pods_get_no_token():
+    on, off = spec_for(monitor_k8s=True)["serviceAccount"], spec_for()["serviceAccount"]
+
+    # the same role, so that Juju replaces the rules of the ClusterRole an earlier spec made
+    assert [r["name"] for r in off["roles"]] == [r["name"] for r in on["roles"]]
+    assert off["roles"][0]["global"] is True
+    # get /version: what Kubernetes' system:public-info-viewer gives every client already
+    assert off["roles"][0]["rules"] == NO_GRANT_RULES == [{"nonResourceURLs": ["/version"], "verbs": ["get"]}]
+    assert (on["automountServiceAccountToken"], off["automountServiceAccountToken"]) == (True, False)
 
 
 def test_tls_puts_key_in_a_secret_and_never_in_the_spec():
@@ -74,12 +78,17 @@ def test_tls_puts_key_in_a_secret_and_never_in_the_spec():
     assert container(plan.pod_spec)["kubernetes"]["readinessProbe"]["httpGet"]["scheme"] == "HTTPS"
 
 
-def test_golden_pod_spec():
-    plan = make_plan("prom/prometheus:v2.53.0", monitor_k8s=True, log_level="info", tsdb_retention_size="1GB")
+@pytest.mark.parametrize("name, options", [
+    ("pod-spec.yaml", {"monitor_k8s": True, "log_level": "info", "tsdb_retention_size": "1GB"}),
+    ("pod-spec-tls.yaml", {"ssl_cert": "CERT", "ssl_key": "KEY", "alert_rules": "RULES"}),
+])
+def test_golden_pod_spec(name, options):
+    given = {"CERT": CERT_PEM, "KEY": KEY_PEM, "RULES": RULES}
+    plan = make_plan("prom/prometheus:v2.53.0", **{k: given.get(v, v) for k, v in options.items()})
 
     text = yaml.safe_dump({"spec": plan.pod_spec, "k8s_resources": plan.k8s_resources}, sort_keys=True)
 
-    assert text == (GOLDEN / "pod-spec.yaml").read_text()
+    assert text == (GOLDEN / name).read_text()
 
 
 def test_tls_secret_is_mounted_where_web_config_yml_points(tmp_path):
@@ -114,24 +123,15 @@ def test_tls_secret_is_a_kubernetes_tls_secret_readable_by_the_pod_group_only():
     assert mode & 0o040 and not mode & 0o007
 
 
-def test_no_tls_volume_nor_secret_without_a_certificate():
+def test_without_a_certificate_the_tls_secret_is_declared_empty_and_web_config_serves_http():
     plan = make_plan()
+    resources = plan.k8s_resources["kubernetesResources"]
 
-    assert [v for v in container(plan.pod_spec)["volumeConfig"] if "secret" in v] == []
-    assert "secrets" not in plan.k8s_resources["kubernetesResources"]
-    assert config_file(plan.pod_spec, "web-config.yml") is None
-
-
-def test_names_given_to_kubernetes_are_valid_and_carry_the_application_name():
-    config = make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM, monitor_k8s=True)
-    plans = [make_plan_for(config, make_facts(app=app)) for app in ("prometheus", "prom-two")]
-
-    for app, plan in zip(("prometheus", "prom-two"), plans):
-        volumes = [v["name"] for v in container(plan.pod_spec)["volumeConfig"]]
-        secrets = [s["name"] for s in plan.k8s_resources["kubernetesResources"]["secrets"]]
-        roles = [r["name"] for r in plan.pod_spec["serviceAccount"]["roles"]]
-        assert len(set(volumes)) == len(volumes) == 2
-        for name in volumes + secrets + roles:
-            assert DNS_LABEL.fullmatch(name), name
-        # a Secret and a cluster role are per application: two applications must not share them
-        assert all(app in name for name in secrets + roles)
+    # Juju never deletes a Secret a spec leaves out: declared empty, no key stays behind
+    [secret] = resources["secrets"]
+    assert secret == {"name": "prometheus-web-tls", "type": "kubernetes.io/tls",
+                      "stringData": {"tls.crt": "", "tls.key": ""}}
+    [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if "secret" in v]
+    assert mounted["name"] == secret["name"]
+    assert yaml.safe_load(config_file(plan.pod_spec, "web-config.yml")) == {}
+    assert container(plan.pod_spec)["kubernetes"]["readinessProbe"]["httpGet"]["scheme"] == "HTTP"

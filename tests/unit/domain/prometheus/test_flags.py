@@ -4,6 +4,7 @@ import pytest
 
 from tests.support.builders import make_plan
 from tests.support.extract import args, cli_flag
+from tests.support.tls import CERT_PEM, KEY_PEM
 
 
 def spec_for(image="prom/prometheus:v2.53.0", **options):
@@ -28,10 +29,21 @@ def test_option_becomes_its_flag(options, flag, value):
 
 
 @pytest.mark.parametrize("flag", ["--log.level", "--web.external-url", "--web.enable-admin-api",
-                                  "--storage.tsdb.retention.size", "--web.config.file",
-                                  "--alertmanager.timeout"])
+                                  "--storage.tsdb.retention.size", "--alertmanager.timeout"])
 def test_flag_is_absent_by_default(flag):
     assert cli_flag(spec_for(), flag) is None
+
+
+@pytest.mark.parametrize("image", ["prom/prometheus:v2.24.0", "prom/prometheus:v2.53.0", "prom/prometheus:v3.5.0"])
+def test_web_config_file_is_passed_tls_or_not_so_turning_tls_on_keeps_the_flags(image):
+    plain, tls = spec_for(image), spec_for(image, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+
+    assert cli_flag(plain, "--web.config.file") == "/etc/prometheus/config/web-config.yml"
+    assert args(plain) == args(tls)
+
+
+def test_no_web_config_file_before_prometheus_2_24_which_has_no_such_flag():
+    assert cli_flag(spec_for("prom/prometheus:v2.23.0"), "--web.config.file") is None
 
 
 def test_lifecycle_api_is_enabled_so_the_charm_can_reload():

@@ -27,6 +27,11 @@ def alert(expr: object = "up == 0", **keys: object) -> str:
     return rules_yaml({"alert": "HostDown", "expr": expr, **keys})
 
 
+def raw_limit(limit: object) -> str:
+    """A group whose ``limit`` is written as given (PyYAML cannot write an int of 5000 digits)."""
+    return f"groups:\n- name: node\n  limit: {limit}\n  rules:\n  - alert: A\n    expr: up\n"
+
+
 def annotated(template: str) -> str:
     return alert(annotations={"summary": template})
 
@@ -91,6 +96,11 @@ VALID = [
     pytest.param(alert(**{"for": "0"}), id="bare-zero-duration"),
     pytest.param(alert(**{"for": "1h30m", "keep_firing_for": "500ms"}), id="compound-durations"),
     pytest.param(rules_yaml({"record": "r", "expr": "up"}, interval="0s", limit=0), id="zero-interval-limit"),
+    pytest.param(raw_limit(2**63 - 1), id="limit-at-go-int-max"),
+    pytest.param(alert(**{"for": "9223372036854ms", "keep_firing_for": "0" * 40 + "1s"}),
+                 id="longest-for-and-padded-duration"),
+    pytest.param(rules_yaml({"record": "r", "expr": "up"}, interval="106751d23h47m16s854ms"),
+                 id="longest-interval-in-every-unit"),
     pytest.param(NULL_FIELDS, id="null-optional-fields"),
     pytest.param(ALIASES, id="yaml-anchor-and-alias"),
     pytest.param(alert('up{job=~"api\\\\.example", env!="dev", zone!~`eu-.*`,}'), id="matchers-and-escapes"),
@@ -158,8 +168,14 @@ INVALID = [
             "group 'a' rule 1 (alert 'A')", "merge keys", id="merge-key"),
     refused("groups:\n- name: a\n  rules:\n  - alert: !custom A\n    expr: up\n", POLICY,
             "group 'a' rule 1", "'alert'", "tag '!custom'", id="custom-tag"),
-    # libyaml reads deep nesting without recursion; the shape is refused, not the depth
-    refused("[" * 5000 + "]" * 5000, PROMETHEUS, "must be a yaml mapping", id="deep-nesting"),
+    # nesting is counted on the parser's events before any node is built (the composer recurses)
+    refused("[" * 5000 + "]" * 5000, PROMETHEUS, "more than 64 deep at line 1 column 65", id="deep-nesting"),
+    refused("{" * 50_000, PROMETHEUS, "more than 64 deep at line 1 column 65", id="deep-flow-mappings-unclosed"),
+    refused("- " * 50_000, PROMETHEUS, "more than 64 deep at line 1 column 129", id="deep-block-lists"),
+    refused("".join(" " * n + "a:\n" for n in range(1000)), PROMETHEUS, "more than 64 deep at line 65 column 65",
+            id="deep-block-mappings"),
+    refused(alert(labels={"x": "@"}).replace("'@'", "[" * 50_000), PROMETHEUS, "more than 64 deep at line 7",
+            id="deep-nesting-in-a-label-value"),
     refused("# " + "x" * MAX_RULE_FILE_BYTES + "\ngroups: []\n", POLICY, "over the 1 MiB", id="over-1-mib"),
     refused(
         "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    annotations: &big {d: " + "x" * 400_000
@@ -188,6 +204,27 @@ INVALID = [
     refused(rules_yaml(limit="5"), PROMETHEUS, "group 'node': 'limit' value '5'", id="quoted-limit"),
     refused(rules_yaml(limit=-1), POLICY, "group 'node': 'limit' value '-1'", id="negative-limit"),
     refused(rules_yaml(limit=1.5), POLICY, "group 'node': 'limit' value '1.5'", id="fractional-limit"),
+    # bounds of numbers: a Go int for 'limit', int64 nanoseconds for durations; digits are
+    # counted before Python reads them (it refuses more than 4300 digits with a ValueError)
+    refused(raw_limit(2**63), PROMETHEUS, "'limit' value '9223372036854775808' (19 digits) is over", id="limit-2-63"),
+    refused(raw_limit(2**64), PROMETHEUS, "'limit' value '18446744073709551616' (20 digits)", id="limit-2-64"),
+    refused(raw_limit("9" * 5000), PROMETHEUS, "'limit' value '9999", "(5000 digits) is over", id="limit-5000-digits"),
+    refused(raw_limit("0009"), POLICY, "'limit' value '0009' is not a whole number", id="limit-padded-with-zeros"),
+    refused(raw_limit("0x10"), POLICY, "'limit' value '0x10' is not a whole number", id="limit-in-hex"),
+    refused(alert(**{"for": "9" * 5000 + "s"}), PROMETHEUS, "'for' value '9999", "has 5001 characters",
+            id="for-5000-digits"),
+    refused(alert(**{"keep_firing_for": "9" * 5000 + "s"}), PROMETHEUS, "'keep_firing_for' value '9999",
+            "has 5001 characters", id="keep-firing-for-5000-digits"),
+    refused(rules_yaml(interval="9" * 5000 + "s"), PROMETHEUS, "'interval' value '9999", "has 5001 characters",
+            id="interval-5000-digits"),
+    refused(rules_yaml(query_offset="9" * 5000 + "s"), PROMETHEUS, "group 'node'", "'query_offset'",
+            id="query-offset-5000-digits"),
+    refused(alert(**{"for": "0" * 5000 + "1s"}), POLICY, "'for' value '0000", "has 5002 characters",
+            id="for-padded-with-5000-zeros"),
+    refused(alert(**{"for": "9223372036855ms"}), PROMETHEUS, "'for' value '9223372036855ms' is longer",
+            id="for-past-int64-nanoseconds"),
+    refused(rules_yaml(interval="106751d23h47m16s855ms"), PROMETHEUS, "'interval' value '106751d23h47m16s855ms'",
+            id="interval-past-int64-nanoseconds"),
     refused("groups:\n- name: a\n", POLICY, "group 'a' has no 'rules' list", id="group-without-rules"),
     refused("groups:\n- name: a\n  rules: {}\n", PROMETHEUS, "group 'a': 'rules' must be a list",
             id="rules-is-a-mapping"),

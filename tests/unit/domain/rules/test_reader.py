@@ -153,3 +153,58 @@ def test_group_labels_are_judged_by_version_and_rule_labels_are_not():
     assert refusal(text, V2_42) == "group 'node': 'labels' needs Prometheus >= 3.0.0 (image is 2.42.0)"
     assert parse_rule_file(text, NEWEST).groups[0].labels == (("team", "infra"),)
     assert parse_rule_file(rules_yaml({"alert": "A", "expr": "up", "labels": {"a": "b"}}), V2_42)
+
+
+# Numbers are bounded before Python reads them: int() refuses more than 4300 digits with a
+# ValueError (Python >= 3.11), which no caller would turn into a message.
+NINES = "9" * 5000
+
+
+def group_with(key: str, value: str) -> str:
+    return f"groups:\n- name: node\n  {key}: {value}\n  rules:\n  - alert: A\n    expr: up\n"
+
+
+def rule_with(key: str, value: str) -> str:
+    return f"groups:\n- name: node\n  rules:\n  - alert: A\n    expr: up\n    {key}: {value}\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    (group_with("limit", NINES),
+     "group 'node': 'limit' value '999999999999999999999999999...' (5000 digits) is over 9223372036854775807, "
+     "the largest Prometheus reads"),
+    (group_with("limit", str(2**63)),
+     "group 'node': 'limit' value '9223372036854775808' (19 digits) is over 9223372036854775807, "
+     "the largest Prometheus reads"),
+    (group_with("limit", "1" + "0" * 19),
+     "group 'node': 'limit' value '10000000000000000000' (20 digits) is over 9223372036854775807, "
+     "the largest Prometheus reads"),
+    (group_with("interval", NINES + "s"),
+     "group 'node': 'interval' value '999999999999999999999999999...' has 5001 characters; no duration "
+     "Prometheus can hold needs more than 64"),
+    (group_with("query_offset", "1" * 65),
+     "group 'node': 'query_offset' value '111111111111111111111111111...' has 65 characters; no duration "
+     "Prometheus can hold needs more than 64"),
+    (rule_with("for", NINES + "m"),
+     "group 'node' rule 1 (alert 'A'): 'for' value '999999999999999999999999999...' has 5001 characters; "
+     "no duration Prometheus can hold needs more than 64"),
+    (rule_with("keep_firing_for", "0" * 5000 + "1s"),
+     "group 'node' rule 1 (alert 'A'): 'keep_firing_for' value '000000000000000000000000000...' has 5002 "
+     "characters; no duration Prometheus can hold needs more than 64"),
+    (rule_with("for", "9223372036855ms"),
+     "group 'node' rule 1 (alert 'A'): 'for' value '9223372036855ms' is longer than Prometheus can represent"),
+    (rule_with("for", '"5m\\0"'),
+     "group 'node' rule 1 (alert 'A'): 'for' value '5m\\x00' is not a duration such as 30s, 1h30m or 500ms"),
+])
+def test_numbers_past_what_prometheus_holds_are_refused_before_they_are_read(text, message):
+    assert refusal(text) == message
+
+
+@pytest.mark.parametrize("key, value, read", [
+    ("limit", str(2**63 - 1), 2**63 - 1),
+    ("interval", "106751d23h47m16s854ms", Duration.parse("9223372036854ms")),
+    ("interval", "0" * 62 + "1s", Duration.parse("1s")),
+])
+def test_the_largest_numbers_prometheus_holds_are_read(key, value, read):
+    group = parse_rule_file(group_with(key, value), NEWEST).groups[0]
+
+    assert getattr(group, key) == read

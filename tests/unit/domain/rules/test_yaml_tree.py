@@ -2,9 +2,13 @@
 keys, no custom tags, no duplicate keys), with the exact message and place."""
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.errors import RuleError
-from domain.rules import parse_rule_file
+from domain.rules import parse_rule_file, yaml_tree
+from domain.rules.model import MAX_YAML_DEPTH
 from domain.values.version import NEWEST
 
 
@@ -45,3 +49,60 @@ def test_yaml_with_standard_tags_and_aliases_is_read(text):
 @pytest.mark.parametrize("text, place", [("groups: [\n", "line 2 column 1: "), ("a: b: c\n", "line 1 column 5: ")])
 def test_broken_yaml_is_named_with_its_line_and_column(text, place):
     assert refusal(text).startswith(f"the rule file is not valid yaml: {place}")
+
+
+# Nesting is bounded before PyYAML composes: its composer recurses once per level (libyaml's on
+# the C stack, where 50,000 levels end the process with SIGSEGV, out of reach of any except).
+OPENERS = {"flow list": "[", "flow mapping": "{", "flow key": "{a: ", "block list": "- ", "complex key": "? "}
+LOADERS = pytest.mark.parametrize("loader", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "python"])
+
+
+@LOADERS
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+@pytest.mark.parametrize("depth", [MAX_YAML_DEPTH + 1, 50_000])
+def test_nesting_past_the_bound_is_refused_before_it_is_composed(opener, depth, loader, monkeypatch):
+    monkeypatch.setattr(yaml_tree, "_LOADER", loader)
+    column = MAX_YAML_DEPTH * len(opener) + 1
+
+    assert refusal(opener * depth) == (
+        f"the rule file nests lists and mappings more than 64 deep at line 1 column {column}; "
+        "a rule file needs 6 at most")
+
+
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+def test_nesting_up_to_the_bound_reaches_the_reader(opener):
+    message = refusal(opener * MAX_YAML_DEPTH)
+
+    assert "deep" not in message, message
+
+
+def test_indented_mappings_are_counted_line_by_line():
+    text = "".join(" " * n + "a:\n" for n in range(1000))
+
+    assert refusal(text).endswith("more than 64 deep at line 65 column 65; a rule file needs 6 at most")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["[", "{", "{a: ", "[{a: ", "{a: [", "[[", "{? "]), min_size=65, max_size=3000))
+def test_any_mix_of_flow_openers_past_the_bound_is_refused(openers):
+    assert "more than 64 deep" in refusal("".join(openers))
+
+
+def test_an_alias_is_one_leaf_whatever_it_names():
+    # 50 levels under the labels (6 deep) named, then named again 50 levels down: 106 deep in
+    # the value, 56 in the text
+    text = "groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: " + (
+        "&deep " + "[" * 50 + "]" * 50 + ", y: " + "[" * 50 + "*deep" + "]" * 50 + "}\n")
+
+    assert refusal(text) == "group 'a' rule 1 (alert 'A'): label 'x' must be a single value, not a list or mapping"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("groups: &g [*g]\n", "group 1 must be a mapping of keys to values"),
+    ("groups:\n- &g {name: a, rules: [*g]}\n",
+     "group 'a' rule 1: unknown key 'name' (known: alert, record, expr, for, keep_firing_for, labels, annotations)"),
+    ("groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: &l {x: *l}\n",
+     "group 'a' rule 1 (alert 'A'): label 'x' must be a single value, not a list or mapping"),
+])
+def test_an_alias_to_its_own_collection_is_read_along_the_schema_only(text, message):
+    assert refusal(text) == message

@@ -1,6 +1,8 @@
 """Durations: Prometheus' grammar, the text kept as written, order by the length denoted."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
 from domain.values.duration import MAX_MILLISECONDS, Duration
@@ -57,3 +59,84 @@ def test_the_longest_duration_prometheus_holds_is_accepted_and_one_more_millisec
 
     with pytest.raises(InvalidValue, match="longer than Prometheus can represent"):
         Duration.parse(f"{MAX_MILLISECONDS + 1}ms")
+
+
+@pytest.mark.parametrize("text", ["\uff11m", "\u0661\u0665s", "\u06f5m", "1\u0660s", "5\uff4d", "²s"])
+def test_digits_are_ascii_only_as_in_go(text):
+    # Python's \d takes these; Go's parser reads bytes '0'..'9' (both 2.42 and 3.5 refuse them).
+    with pytest.raises(InvalidValue, match="is not a duration"):
+        Duration.parse(text)
+
+
+def test_leading_zeros_are_free_as_in_go():
+    # Both Prometheus generations accept 5000 zeros before a 1 (seen with the real binaries).
+    assert Duration.parse("0" * 5000 + "1s").milliseconds == 1000
+
+
+@pytest.mark.parametrize("digits", [21, 4301, 10_000])
+def test_a_number_longer_than_go_reads_is_out_of_range_not_a_python_error(digits):
+    # Past Python's 4300-digit limit int() would raise a plain ValueError.
+    with pytest.raises(InvalidValue, match="longer than Prometheus can represent"):
+        Duration.parse("9" * digits + "ms")
+
+
+@pytest.mark.parametrize("text, accepted", [
+    # the edges of int64 nanoseconds, as the real 2.42 and 3.5 judge them (flag parsing)
+    ("292y", True), ("293y", False), ("106751d", True), ("106752d", False),
+    ("9223372036854ms", True), ("9223372036855ms", False), ("15250w", True), ("15251w", False),
+    ("292y24w", True), ("292y25w", False), ("292y1w1d", True), ("292y53w", False),
+    ("18446744073709551616ms", False), ("99999999999999999999s", False),
+])
+def test_the_int64_edge_is_where_prometheus_puts_it(text, accepted):
+    if accepted:
+        assert Duration.parse(text).milliseconds <= MAX_MILLISECONDS
+    else:
+        with pytest.raises(InvalidValue, match="longer than Prometheus can represent"):
+            Duration.parse(text)
+
+
+def test_a_refused_duration_is_quoted_short_and_escaped():
+    with pytest.raises(InvalidValue) as caught:
+        Duration.parse("1\n" + "x" * 1000)
+
+    message = str(caught.value)
+    assert message.startswith("'1\\nxxx")
+    assert "(1002 characters)" in message
+    assert len(message) < 150
+
+
+UNIT_MS = {"y": 31_536_000_000, "w": 604_800_000, "d": 86_400_000, "h": 3_600_000, "m": 60_000,
+           "s": 1000, "ms": 1}
+
+
+@given(st.dictionaries(st.sampled_from(list(UNIT_MS)), st.integers(0, 10**16), min_size=1))
+def test_terms_in_unit_order_denote_their_sum_up_to_the_int64_edge(terms):
+    text = "".join(f"{terms[unit]}{unit}" for unit in UNIT_MS if unit in terms)
+    expected = sum(amount * UNIT_MS[unit] for unit, amount in terms.items())
+
+    if expected <= MAX_MILLISECONDS:
+        assert Duration.parse(text).milliseconds == expected
+    else:
+        with pytest.raises(InvalidValue, match="longer than Prometheus can represent"):
+            Duration.parse(text)
+
+
+@given(st.text(max_size=80))
+def test_any_text_is_a_duration_or_an_invalid_value(text):
+    try:
+        parsed = Duration.parse(text)
+    except InvalidValue as err:
+        assert "\n" not in str(err)
+        return
+    assert text.isascii()
+    assert all(char in "0123456789ywdhms" for char in text)
+    assert 0 <= parsed.milliseconds <= MAX_MILLISECONDS
+
+
+@given(st.text(alphabet="0123456789\u0661\uff15ywdhms", max_size=30))
+def test_an_accepted_duration_has_ascii_digits_only(text):
+    try:
+        Duration.parse(text)
+    except InvalidValue:
+        return
+    assert text.isascii()

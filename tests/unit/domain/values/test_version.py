@@ -2,6 +2,7 @@
 
 import pytest
 
+from domain.errors import ResourceError
 from domain.values.version import NEWEST, format_version, image_version
 
 
@@ -29,3 +30,23 @@ def test_newest_prints_as_latest():
 ])
 def test_a_registry_port_is_not_taken_for_the_tag(path, version):
     assert image_version(path) == version
+
+
+@pytest.mark.parametrize("tag", ["v\uff12.\uff14\uff12.0", "v\u0662.42.0", "v2.42.0\n"])
+def test_a_tag_with_other_digits_names_no_version(tag):
+    assert image_version(f"prom/prometheus:{tag}") == NEWEST
+
+
+@pytest.mark.parametrize("tag", ["v" + "9" * 5000 + ".1.0", "v2.1234567890.0", "2.0.9999999999-rc"])
+def test_a_version_with_a_number_too_long_for_a_release_is_refused(tag):
+    # int() refuses more than 4300 digits with a plain ValueError; the charm says what is wrong
+    with pytest.raises(ResourceError, match="prometheus-image: the image tag's version has a number too long"):
+        image_version(f"prom/prometheus:{tag}")
+
+
+def test_nine_digits_still_make_a_version():
+    assert image_version("prom/prometheus:v2.123456789.0") == (2, 123456789, 0)
+
+
+def test_rock_tags_with_a_suffix_still_name_their_version():
+    assert image_version("ubuntu/prometheus:2.45-22.04_beta") == (2, 45, 0)
