@@ -34,13 +34,16 @@ WRONG_TYPES = st.sampled_from(["", "1", "true", 1.5, None, [], {}])
 
 
 def _digits(draw: Any) -> str:
-    """An amount as text: a border value, leading zeros, huge digit strings or other scripts' digits."""
+    """An amount as text: mostly an ordinary one, else a border value, leading zeros, huge digit
+    strings or other scripts' digits."""
     kind = draw(st.integers(0, 9))
     if kind <= 4:
+        return str(draw(st.integers(1, 10**4)))
+    if kind <= 6:
         return str(draw(st.sampled_from(BORDER_INTS) | st.integers(0, 10**6)))
-    if kind == 5:
+    if kind == 7:
         return "0" * draw(st.integers(1, 3)) + str(draw(st.integers(0, 99)))
-    if kind == 6:
+    if kind == 8:
         return "9" * draw(st.sampled_from([19, 20, 4300, 4301, 5000]))
     return draw(st.text(st.sampled_from(OTHER_DIGITS + "0123456789"), min_size=1, max_size=4))
 
@@ -60,7 +63,16 @@ def duration_text(draw: Any) -> str:
     return "".join(_digits(draw) + unit for unit in units)
 
 
+@st.composite
+def plain_duration(draw: Any) -> str:
+    """What an operator types: one to three units in Prometheus' order, ordinary amounts."""
+    units = sorted(draw(st.lists(st.sampled_from(DURATION_UNITS), min_size=1, max_size=3, unique=True)),
+                   key=DURATION_UNITS.index)
+    return "".join(f"{draw(st.integers(1, 10**4))}{unit}" for unit in units)
+
+
 DURATIONS = st.one_of(
+    plain_duration(),
     duration_text(),
     st.sampled_from(["0", "00", "0s", "0ms", "1ms", "1h30m", "1y2w3d4h5m6s7ms", "1h1h", "1s1m",
                      "1.5h", "-1s", "+1s", "1", "m", "", " 1m", "1m ", "1 m", "1m\n", "1m\x85",
@@ -79,12 +91,13 @@ def size_text(draw: Any) -> str:
     return _digits(draw) + unit
 
 
-SIZES = st.one_of(size_text(), st.sampled_from(["", "0B", "1.5GB", "-1GB", "8EB", "7EB", "8191PB", "8192PB",
+SIZES = st.one_of(st.builds(lambda n, u: f"{n}{u}", st.integers(1, 10**4), st.sampled_from(SIZE_UNITS)),
+                  size_text(), st.sampled_from(["", "0B", "1.5GB", "-1GB", "8EB", "7EB", "8191PB", "8192PB",
                                                 "9223372036854775807B", "9223372036854775808B", "50GB\n"]),
                   GARBAGE_TEXT)
 
-INTS = st.one_of(st.sampled_from(BORDER_INTS), st.integers(-(2**64), 2**64), st.integers(-2, 70000),
-                 st.sampled_from([-1, -(2**63), -(2**63) - 1]), WRONG_TYPES)
+INTS = st.one_of(st.integers(1, 10**5), st.integers(-2, 2 * 10**6), st.sampled_from(BORDER_INTS),
+                 st.integers(-(2**64), 2**64), st.sampled_from([-1, -(2**63), -(2**63) - 1]), WRONG_TYPES)
 BOOLS = st.one_of(st.booleans(), st.booleans(), WRONG_TYPES)
 
 LOG_LEVELS = st.one_of(
@@ -155,7 +168,8 @@ PRIVATE_KEYS = st.one_of(
 HOOKS = st.one_of(st.sampled_from(["", "*", "config-changed", "config-changed,update-status", " install , start ",
                                    "Config-Changed", "a_b", ",", "*,*", "-x", "start\n", "start\x85"]),
                   st.none(), GARBAGE_TEXT)
-PORTS = st.one_of(st.sampled_from([1023, 1024, 4444, 65535, 65536, 0, -1, INT64, 2**63]), INTS)
+PORTS = st.one_of(st.integers(1024, 65535),
+                  st.sampled_from([1023, 1024, 4444, 65535, 65536, 0, -1, INT64, 2**63]), INTS)
 
 STRATEGIES: Dict[str, "st.SearchStrategy[Any]"] = {
     "log-level": LOG_LEVELS,
