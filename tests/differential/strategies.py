@@ -68,7 +68,7 @@ def plain_duration(draw: Any) -> str:
     """What an operator types: one to three units in Prometheus' order, ordinary amounts."""
     units = sorted(draw(st.lists(st.sampled_from(DURATION_UNITS), min_size=1, max_size=3, unique=True)),
                    key=DURATION_UNITS.index)
-    return "".join(f"{draw(st.integers(1, 10**4))}{unit}" for unit in units)
+    return "".join(f"{draw(st.integers(1, 60) | st.integers(1, 10**4))}{unit}" for unit in units)
 
 
 DURATIONS = st.one_of(
@@ -186,7 +186,8 @@ STRATEGIES: Dict[str, "st.SearchStrategy[Any]"] = {
     "external-labels": EXTERNAL_LABELS,
     "monitor-k8s": BOOLS,
     "scrape-interval": DURATIONS,
-    "scrape-timeout": DURATIONS,
+    # within the default scrape-interval (1m), or it is refused for being longer
+    "scrape-timeout": st.one_of(st.builds("{}{}".format, st.integers(1, 60), st.sampled_from(["s", "ms"])), DURATIONS),
     "evaluation-interval": DURATIONS,
     "ssl_cert": CERTIFICATES,
     "ssl_key": PRIVATE_KEYS,
