@@ -14,6 +14,7 @@ from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object
 from scripts.localrun.juju_sim import JujuSim
 from scripts.localrun.pod import LocalPod, materialise
 from scripts.localrun.processes import free_port
+from tests.support.builders import options_overflowing_the_config_map
 from tests.support.extract import config_file
 
 pytestmark = pytest.mark.e2e
@@ -122,15 +123,15 @@ def test_a_spec_too_large_for_kubernetes_is_not_published_and_the_last_good_one_
     good = sim.pod_spec()
     count = sim.pod_spec_count()
 
-    sim.set_config(**{"web-page-title": "t" * 2_000_000})
+    sim.set_config(**options_overflowing_the_config_map())
     result = sim.run_hook("config-changed")
 
     assert result.ok, str(result)
     assert sim.pod_spec() == good and sim.pod_spec_count() == count
     status, message = sim.unit_status()
     assert status == "blocked"
-    assert message.startswith("the pod spec would be 20")
-    assert "largest: web-page-title (--web.page-title) 1.9 MiB" in message
+    assert message.startswith("ConfigMap prometheus-cfg-config would be 10")
+    assert "largest: alert-rules (charm-alert-rules.rules) 1.0 MiB, external-labels (prometheus.yml)" in message
 
 
 def test_debug_at_stops_the_hook_in_rpdb_until_continued(tmp_path):

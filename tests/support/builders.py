@@ -1,5 +1,6 @@
 """Test builders: charm options as Juju hands them over, facts about the world, and the plan."""
 
+import json
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
@@ -46,3 +47,12 @@ def make_plan(image: str = IMAGE, alertmanagers: Tuple[AlertmanagerTarget, ...] 
     """The plan for options (snake_case overrides) checked against the image's version."""
     facts = make_facts(image, alertmanagers=alertmanagers)
     return plan(make_config(facts.image.version, **overrides), facts)
+
+
+def options_overflowing_the_config_map() -> Dict[str, str]:
+    """Options each within its own size bound whose files together pass the ConfigMap's 1 MiB:
+    a rule file just under 1 MiB beside a prometheus.yml with about 12 KiB of external labels."""
+    head = "groups:\n- name: big\n  rules:\n  - alert: Big\n    expr: vector(1)\n    annotations:\n      description: "
+    labels = {f"label_{i:03d}": "v" * 100 for i in range(100)}
+    return {"alert-rules": head + "a" * (1024 * 1024 - len(head) - 1) + "\n",
+            "external-labels": json.dumps(labels)}

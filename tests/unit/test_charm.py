@@ -6,9 +6,9 @@ from ops import ActiveStatus, BlockedStatus, WaitingStatus
 from ops.testing import Harness
 
 from charm import PrometheusCharm
-from domain.kubernetes.budget import SPEC_LIMIT
 from domain.ports import PodState
 from domain.reload import PROPAGATION_SECONDS, STUCK_PERIODS
+from tests.support.builders import options_overflowing_the_config_map
 from tests.support.extract import cli_flag, config_file, prometheus_yml
 from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
 from tests.support.tls import CERT_PEM, KEY_PEM
@@ -254,13 +254,13 @@ def test_a_spec_kubernetes_would_refuse_blocks_and_keeps_the_last_good_spec(harn
     harness.update_config({"web-page-title": "Prometheus"})
     good = spec(harness)
 
-    harness.update_config({"web-page-title": "t" * (SPEC_LIMIT + 1)})
+    harness.update_config(options_overflowing_the_config_map())
 
     assert spec(harness) == good
     status = harness.charm.unit.status
     assert isinstance(status, BlockedStatus)
-    assert status.message.startswith("the pod spec would be")
-    assert "web-page-title (--web.page-title)" in status.message
+    assert status.message.startswith("ConfigMap prometheus-cfg-config would be 10")
+    assert "largest: alert-rules (charm-alert-rules.rules) 1.0 MiB, external-labels (prometheus.yml)" in status.message
 
 
 def published_digest(harness):

@@ -7,7 +7,7 @@ from domain.facts import AlertmanagerTarget
 from domain.kubernetes.budget import SpecTooLarge
 from domain.prometheus.config_file import digest_in_running_config, digest_marker
 from domain.prometheus.files import ConfigFiles
-from tests.support.builders import make_plan
+from tests.support.builders import make_plan, options_overflowing_the_config_map
 from tests.support.extract import config_file, container, prometheus_yml
 from tests.support.tls import CERT_PEM, KEY_PEM
 
@@ -67,8 +67,10 @@ def test_every_published_file_shares_one_volume_so_the_marker_vouches_for_them_a
 
 
 def test_a_plan_kubernetes_would_not_store_is_refused():
-    with pytest.raises(SpecTooLarge, match="web-page-title"):
-        make_plan(web_page_title="t" * 2_000_000)
+    overflow = {name.replace("-", "_"): value for name, value in options_overflowing_the_config_map().items()}
+
+    with pytest.raises(SpecTooLarge, match=r"^ConfigMap .* largest: alert-rules .*, external-labels"):
+        make_plan(**overflow)
 
 
 def test_the_related_alertmanagers_reach_prometheus_yml():
