@@ -19,7 +19,10 @@ from scripts.localrun.processes import ManagedProcess, free_port, wait_until_rea
 
 CONTAINER = "prometheus"
 SELF_TARGET = f"localhost:{PORT}"  # prometheus.yml's self-scrape target, in the pod
-NOT_PATHS = frozenset({"--web.route-prefix", "--web.external-url"})  # URL paths, not files
+# The flags whose values are paths in the container; every other value (a page title such as
+# "/x", a URL path) passes as written.
+PATH_FLAGS = frozenset({"--config.file", "--storage.tsdb.path", "--web.config.file",
+                        "--web.console.templates", "--web.console.libraries"})
 T = TypeVar("T")
 
 
@@ -52,13 +55,12 @@ def local_args(args: Sequence[str], root: Path, port: int) -> List[str]:
         if arg.startswith("--") and eq:
             if flag == "--web.listen-address":
                 value = f"127.0.0.1:{port}"
-            elif value.startswith("/") and flag not in NOT_PATHS:
+            elif value.startswith("/") and flag in PATH_FLAGS:
                 value = str(under(root, value))
             out.append(f"{flag}{eq}{value}")
         elif previous == "--web.listen-address":
             out.append(f"127.0.0.1:{port}")
-        elif arg.startswith("/") and previous.startswith("--") and "=" not in previous \
-                and previous not in NOT_PATHS:
+        elif arg.startswith("/") and previous in PATH_FLAGS:
             out.append(str(under(root, arg)))  # "--flag /path", kingpin accepts it too
         else:
             out.append(arg)
