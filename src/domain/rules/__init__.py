@@ -11,7 +11,7 @@ generated files against the real promtool of each generation.
 
 Modules: ``model`` (the typed values), ``checker`` (size bounds around the reader),
 ``yaml_tree`` (nodes, budget), ``reader`` (groups and rules), ``names`` (metric and label names),
-``promql`` (expression tokens), ``go_lexer``/``go_template`` (templates), ``tokens`` (strings
+``promql`` (expression tokens), ``go_lexer``/``go_number``/``go_template`` (templates), ``tokens`` (strings
 and escapes both share), ``features`` (the version table), ``render`` (YAML out).
 
 Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` says):
@@ -26,10 +26,11 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
   label and annotation values any text, as promtool has it (*policy*: no control characters,
   except newline and tab in annotations; label names not starting with ``__``);
 - templates in alert labels and annotations, parsed as Go text/template parses them: ``{{ }}``
-  actions and comments closed; strings, characters, numbers well formed; parentheses balanced;
+  actions and comments closed; strings, characters, numbers well formed (and in int64, uint64 or
+  float64 range); parentheses balanced;
   ``if``/``with``/``range``/``else``/``end`` nested, ``break``/``continue`` inside ``range``,
   ``define`` at the top; variables defined (``$labels``, ``$externalLabels``, ``$externalURL``,
-  ``$value``, ``$``, and those declared, in Go's scopes); functions known to the version;
+  ``$value``, ``$``, and those declared by any pipeline, in Go's scopes); functions known to the version;
   operands apart; no value after ``|``. Argument counts and types are left to run time, as Go does.
 - ``expr``, by a PromQL tokenizer (there is no parser here): not empty; outside strings only
   characters PromQL allows (no ``&``, ``|``, ``;``, ``$``, non-ASCII letters or non-breaking
