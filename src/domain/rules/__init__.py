@@ -38,14 +38,16 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
   raw strings closed; escapes valid (``\\.`` is refused: a regex dot is ``\\\\.``); ``#`` comments
   skipped; ``{}`` holds only matchers (names, strings, ``= != =~ !~``, commas); ``[]`` only a
   positive duration and an optional ``:step``; ``!`` only in ``!=``; a name before ``(`` is a
-  PromQL function of the version (case-sensitive) or keyword; experimental functions are refused
+  PromQL function of the version (case-sensitive) or keyword, one before ``by``/``without`` an
+  aggregation; experimental functions are refused
   (the charm sets no ``--enable-feature``); ``@``, negative offsets, ``_`` in numbers, quoted
   names and unit-less durations as ``features`` says.
 - size: at most 1 MiB (a ConfigMap's limit), as given and as rendered (yaml aliases expand).
 
 Not checked in ``expr``, so accepted here and refused by Prometheus when it loads the file: the
 grammar past the tokens, e.g. operand order and types (``up[5m] > 1``), argument counts, where
-``by``/``on``/``offset``/``@`` may stand, number syntax (``1e``), a metric name given twice.
+``on``/``offset``/``@`` may stand (``by``/``without`` after a non-aggregation
+are caught), number syntax (``1e``), a metric name given twice.
 Not supported (*policy*): several yaml documents, merge keys (``<<``), yaml tags beyond the core
 scalar ones.
 """

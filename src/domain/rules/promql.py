@@ -30,6 +30,10 @@ _KEYWORDS = frozenset({
     "count_values", "quantile", "by", "without", "on", "ignoring", "group_left", "group_right",
     "bool", "and", "or", "unless", "atan2", "start", "end",
 })
+# Aggregation operators, the only words "by" or "without" may follow; limitk and limit_ratio are features.
+_AGGREGATIONS = frozenset({
+    "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
+})
 _CLOSES = {")": "(", "}": "{", "]": "["}
 _NAME_LISTS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
 _DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
@@ -78,6 +82,8 @@ def check_expr(expr: str, gate: Gate) -> None:
         elif (_is_word(char) and not char.isdigit()) or char == ":":
             while after < len(expr) and (_is_word(expr[after]) or expr[after] == ":"):
                 after += 1
+            if callee is not None and expr[index:after].lower() in ("by", "without"):
+                _check_aggregation(expr, *callee, expr[index:after], gate)
             callee, index, before = (expr[index:after], index), after, (before[1], expr[index:after].lower())
             continue
         elif char in "0123456789.":
@@ -146,6 +152,14 @@ def _check_call(expr: str, name: str, index: int, gate: Gate) -> None:
         _require(gate, name, expr, index)
         return
     raise Invalid(f"calls '{name}' {at(expr, index)}, which is not a PromQL function")
+
+
+def _check_aggregation(expr: str, name: str, index: int, grouping: str, gate: Gate) -> None:
+    """``sum by (job) (...)``: the word before ``by``/``without`` (any case) is an aggregation."""
+    if name.lower() in ("limitk", "limit_ratio"):
+        _require(gate, name.lower(), expr, index)
+    elif name.lower() not in _AGGREGATIONS:
+        raise Invalid(f"has '{name}' {at(expr, index)} before '{grouping}', where an aggregation such as sum belongs")
 
 
 def _check_range(expr: str, start: int, end: int, gate: Gate) -> None:

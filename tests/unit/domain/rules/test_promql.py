@@ -42,11 +42,27 @@ def test_every_function_and_keyword_of_prometheus_2_may_take_parentheses(name, v
     check_expr(f"{name}(up)", Gate(version))
 
 
+AGGREGATIONS = ("sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values",
+                "quantile", "SUM", "Topk")
+
+
+@pytest.mark.parametrize("version", [V2_42, NEWEST], ids=["2.42", "latest"])
+@pytest.mark.parametrize("grouping", ["by", "without", "BY"])
+@pytest.mark.parametrize("name", AGGREGATIONS)
+def test_every_aggregation_may_group_before_its_parentheses(name, grouping, version):
+    check_expr(f"{name} {grouping} (job) (up)", Gate(version))
+
+
+@pytest.mark.parametrize("name", ["limitk", "limit_ratio", "LimitK"])
+def test_an_experimental_aggregation_is_refused_before_by_as_before_parentheses(name):
+    assert refusal(f"1 + {name} by (job) (1, up)") == f"at column 5: {Gate(NEWEST).refusal(name.lower())}"
+
+
 @pytest.mark.parametrize("expr", [
     "up # a comment", "# first\nup", "up\t==\r\n1", "up{job=\"a\",instance!=\"b\",x=~\"c\",y!~\"d\"}",
     "rate(up[5m:1m])", "up[1h:]", "up[ 5m ]", "up[5m # comment\n]", "up offset 5m", "up offset -5m",
     "up @ 100", "sum by (job) (up) > bool 1", "up != 0", "a:b:c", "1.5e3", ".5 + 5.", "up{}",
-    "sum(up) by (\"job\")", "{\"up\"}",
+    "sum(up) by (\"job\")", "{\"up\"}", "Count_Values WITHOUT (by) (\"v\", up)", "sum # c\n by (job) (up)",
 ])
 def test_an_expression_prometheus_reads_is_accepted(expr):
     check_expr(expr, Gate(NEWEST))
@@ -86,6 +102,10 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("1_", "has '1_' at column 1: '_' belongs between two digits"),
     ("1_.5", "has '1_.5' at column 1: '_' belongs between two digits"),
     ("1._5", "has '1._5' at column 1: '_' belongs between two digits"),
+    ("up by (job)", "has 'up' at column 1 before 'by', where an aggregation such as sum belongs"),
+    ("1 + Rate\n  WITHOUT (x) (up)", "has 'Rate' at line 1 column 5 before 'WITHOUT', where an aggregation such as sum "
+                                      "belongs"),
+    ("abs # c\nby (x) (up)", "has 'abs' at line 1 column 1 before 'by', where an aggregation such as sum belongs"),
 ])
 def test_an_expression_prometheus_refuses_is_named_exactly(expr, message):
     assert refusal(expr) == message or (message.endswith(": ") and refusal(expr).startswith(message))
