@@ -36,7 +36,8 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
   characters PromQL allows (no ``&``, ``|``, ``;``, ``$``, non-ASCII letters or non-breaking
   spaces); ``()``, ``{}``, ``[]`` balanced and nested; ``'``/``"`` strings closed on their line,
   raw strings closed; escapes valid (``\\.`` is refused: a regex dot is ``\\\\.``); ``#`` comments
-  skipped; ``{}`` holds only matchers (names, strings, ``= != =~ !~``, commas); ``[]`` only a
+  skipped; ``{}`` holds only matchers (``name op "string"`` with ``= != =~ !~``, from 3.0 also a
+  quoted name alone) apart by commas; ``[]`` only a
   positive duration and an optional ``:step``; ``!`` only in ``!=``; a name before ``(`` is a
   PromQL function of the version (case-sensitive) or keyword, one before ``by``/``without`` an
   aggregation; experimental functions are refused
