@@ -87,6 +87,8 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("up =~ 1", "has '=~' at column 4; =~ and !~ belong inside {...}"),
     ("up !~ 1", "has '!~' at column 4; =~ and !~ belong inside {...}"),
     ("up ! 1", "has '! ' at column 4; =~ and !~ belong inside {...}"),
+    ("up ==~ 1", "has ~ at column 6, which PromQL does not allow"),
+    ("up !=~ 1", "has ~ at column 6, which PromQL does not allow"),
     ("up $ 1", "has $ at column 4, which PromQL does not allow"),
     ("up ; 1", "has ; at column 4, which PromQL does not allow"),
     ("up é", "has é at column 4, which PromQL does not allow"),
