@@ -115,6 +115,8 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("up # c\n)\n", "has a ')' at line 2 column 1 that closes nothing"),
     ("up{job", "has an unclosed '{' at column 3"),
     ("up{job}", MATCHERS.format("}", 7)),
+    ("up{Xyz}", MATCHERS.format("}", 7)),
+    ("Xrate(up[5m])", "calls 'Xrate' at column 1, which is not a PromQL function"),
     ("up{job=}", MATCHERS.format("}", 8)),
     ("up{=\"a\"}", MATCHERS.format("=", 4)),
     ("up{job==\"a\"}", MATCHERS.format("=", 8)),
