@@ -114,7 +114,7 @@ def _check_action(tokens: List[Token], frames: _Scopes) -> None:
         if word == "block" or (word == "template" and rest[1:]):
             _check_pipeline(rest[1:], frames, f"{{{{{word}}}}}")
         if word != "template":
-            frames.append(_Frame(word, ("$",)))
+            frames.append(_Frame(word))  # it sees only its own variables and $ (see _defined)
 
 
 def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declarations: int = 1) -> None:

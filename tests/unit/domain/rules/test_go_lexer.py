@@ -38,6 +38,7 @@ def test_an_action_becomes_tokens_with_their_kinds_and_spacing():
     ("{{ $1a }}", ["variable"]),
     ("{{ .٣ }}", ["field"]),
     ("{{ ٣ }}", ["function"]),
+    ("{{ Xa }}", ["function"]),
     ("{{ 1+2i -1-2i 1e+3+.5i }}", ["number", "number", "number"]),
 ])
 def test_each_kind_of_token_is_read(text, kinds):
@@ -80,6 +81,7 @@ def test_a_right_delimiter_is_braces_or_a_space_and_a_trim_marker(text, index, r
     ("{{ 1+2 }}", "'1+2' is not a number"),
     ("{{ 1- }}", "'1-' is not a number"),
     ("{{ 0x1e+2i }}", "'0x1e+2i' is not a number"),
+    ("{{ 0X+1+2i }}", "'0X+1' is not a number"),
     ("{{ 089 }}", "'089' is not a number: a leading 0 makes it octal"),
     ("{{ ) }}", "a ')' closes nothing"),
     ("{{ (( ) }}", "a '(' is not closed"),

@@ -111,6 +111,11 @@ def test_a_dash_glued_to_what_follows_is_a_number_sign_not_a_trim_marker(text):
     ('{{ $x := 1 }}{{ block "b" . }}{{ $x }}{{ end }}', "undefined variable $x"),
     ('{{ printf "%v" ("a") $nope }}', "undefined variable $nope"),
     ("{{ ($a, $b := 1) }}", "(...) declares too many variables"),
+    ("{{/* a */}}{{ $nope }}{{/* b */}}", "undefined variable $nope"),
+    ("{{ if 1 }}{{ with 1 }}", "{{with}} has no {{end}}"),
+    ("{{ $x := 1 }}{{ $x == 1 }}", "unexpected '='"),
+    ("{{ 1 | .0 }}", "'.0' after '|' is a value; a function must follow '|'"),
+    ("{{ 1 | .9 }}", "'.9' after '|' is a value; a function must follow '|'"),
     ('{{ template "t" $a, $b := 1 }}', "{{template}} declares too many variables"),
     ('{{ block "b" $a, $b := 1 }}{{ end }}', "{{block}} declares too many variables"),
     ('{{ block "b" $x := 1 }}{{ $x }}{{ end }}', "undefined variable $x"),
@@ -150,6 +155,7 @@ def test_a_template_prometheus_refuses_is_named_exactly(text, message):
     "{{ range $i, $labels }}{{ $i }}{{ end }}{{ range $labels, $labels }}{{ end }}",
     "{{ range $labels, $value = $labels }}{{ end }}",
     "{{ $1 := 1 }}{{ $1 }}{{ $1a := 2 }}{{ $1a }}",
+    "{{/**/}}", "{{ $value }} {{/* note */}}", "{{/* }} {{ $nope */}}", "{{/* {{ $nope */}}",
 ])
 def test_a_template_prometheus_reads_is_accepted(text):
     check_template(text, Gate(NEWEST))
