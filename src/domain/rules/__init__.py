@@ -11,7 +11,7 @@ generated files against the real promtool of each generation.
 
 Modules: ``model`` (the typed values), ``checker`` (size bounds around the reader),
 ``yaml_tree`` (nodes, budget), ``reader`` (groups and rules), ``names`` (metric and label names),
-``promql`` (expression tokens), ``go_lexer``/``go_template`` (templates), ``tokens`` (strings
+``promql`` (expression tokens), ``go_lexer``/``go_number``/``go_template`` (templates), ``tokens`` (strings
 and escapes both share), ``features`` (the version table), ``render`` (YAML out).
 
 Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` says):
@@ -28,18 +28,21 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
   label and annotation values any text, as promtool has it (*policy*: no control characters,
   except newline and tab in annotations; label names not starting with ``__``);
 - templates in alert labels and annotations, parsed as Go text/template parses them: ``{{ }}``
-  actions and comments closed; strings, characters, numbers well formed; parentheses balanced;
+  actions and comments closed; strings, characters, numbers well formed (and in int64, uint64 or
+  float64 range); parentheses balanced;
   ``if``/``with``/``range``/``else``/``end`` nested, ``break``/``continue`` inside ``range``,
   ``define`` at the top; variables defined (``$labels``, ``$externalLabels``, ``$externalURL``,
-  ``$value``, ``$``, and those declared, in Go's scopes); functions known to the version;
+  ``$value``, ``$``, and those declared by any pipeline, in Go's scopes); functions known to the version;
   operands apart; no value after ``|``. Argument counts and types are left to run time, as Go does.
 - ``expr``, by a PromQL tokenizer (there is no parser here): not empty; outside strings only
   characters PromQL allows (no ``&``, ``|``, ``;``, ``$``, non-ASCII letters or non-breaking
   spaces); ``()``, ``{}``, ``[]`` balanced and nested; ``'``/``"`` strings closed on their line,
   raw strings closed; escapes valid (``\\.`` is refused: a regex dot is ``\\\\.``); ``#`` comments
-  skipped; ``{}`` holds only matchers (names, strings, ``= != =~ !~``, commas); ``[]`` only a
+  skipped; ``{}`` holds only matchers (``name op "string"`` with ``= != =~ !~``, from 3.0 also a
+  quoted name alone) apart by commas; ``[]`` only a
   positive duration and an optional ``:step``; ``!`` only in ``!=``; a name before ``(`` is a
-  PromQL function of the version (case-sensitive) or keyword; experimental functions are refused
+  PromQL function of the version (case-sensitive) or keyword, one before ``by``/``without`` an
+  aggregation; experimental functions are refused
   (the charm sets no ``--enable-feature``); ``@``, negative offsets, ``_`` in numbers, quoted
   names and unit-less durations as ``features`` says.
 - size: at most 1 MiB (a ConfigMap's limit), as given and as rendered (yaml aliases expand);
@@ -47,7 +50,8 @@ Checked as promtool checks it (2.42 and 3.x; versioned parts as ``features`` say
 
 Not checked in ``expr``, so accepted here and refused by Prometheus when it loads the file: the
 grammar past the tokens, e.g. operand order and types (``up[5m] > 1``), argument counts, where
-``by``/``on``/``offset``/``@`` may stand, number syntax (``1e``), a metric name given twice.
+``on``/``offset``/``@`` may stand (``by``/``without`` after a non-aggregation
+are caught), number syntax (``1e``), a metric name given twice.
 Not supported (*policy*): several yaml documents, merge keys (``<<``), yaml tags beyond the core
 scalar ones.
 """

@@ -1,8 +1,8 @@
 """Go text/template lexing: the tokens of one ``{{ }}`` action, as Go's lexer reads them. Pure."""
 
-import re
 from typing import List, Tuple
 
+from domain.rules.go_number import check_go_number
 from domain.rules.tokens import Invalid, show, skip_escape, skip_string
 
 TEMPLATE_KEYWORDS = frozenset({
@@ -10,14 +10,6 @@ TEMPLATE_KEYWORDS = frozenset({
 })
 GO_SPACE = (" ", "\t", "\r", "\n")
 _GO_TERMINATORS = (*GO_SPACE, ".", ",", "|", ":", "(", ")", "}", "")
-# Go's number literals (https://go.dev/ref/spec#Integer_literals and the float and imaginary ones
-# after it): binary, octal, hex (with a p exponent for a fraction), decimal, '_' between digits.
-_D, _H = r"[0-9](?:_?[0-9])*", r"[0-9a-fA-F](?:_?[0-9a-fA-F])*"
-_GO_NUMBER = re.compile(
-    rf"[+-]?(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX]_?{_H}(?:(?:\.(?:{_H})?)?[pP][+-]?{_D})?"
-    rf"|0[xX]\.{_H}[pP][+-]?{_D}|(?:{_D}(?:\.(?:{_D})?)?|\.{_D})(?:[eE][+-]?{_D})?)i?"
-)
-
 Token = Tuple[str, str, bool]  # kind, text, glued to the token before it (no space between)
 
 
@@ -34,6 +26,20 @@ def _is_one_character(body: str) -> bool:
 
 def _is_go_word(char: str) -> bool:
     return char == "_" or char.isalpha() or char.isdecimal()
+
+
+def _number_end(text: str, index: int) -> int:
+    """The index past a number (its first character is before ``index``), as Go's lexer
+    delimits it: letters, digits, dots, exponent signs, and one ``+``/``-`` of a complex number."""
+    joined = False
+    while index < len(text):
+        char = text[index]
+        if not (_is_go_word(char) or char == "." or (char in "+-" and text[index - 1] in "eEpP")):
+            if joined or char not in "+-":
+                break
+            joined = True
+        index += 1
+    return index
 
 
 
@@ -55,16 +61,13 @@ def template_tokens(text: str, index: int) -> Tuple[List[Token], int]:
                 raise Invalid(f"{show(text[index:after])} is not a single character")
         elif char == ":" and text[after : after + 1] == "=":
             kind, after = "declare", after + 1
-        elif char in "$." and not text[after : after + 1].isdecimal():
+        elif char == "$" or (char == "." and not "0" <= text[after : after + 1] <= "9"):
             while after < len(text) and _is_go_word(text[after]):
                 after += 1
             kind = "variable" if char == "$" else "field"
-        elif char in "+-." or char.isdecimal():
-            while after < len(text) and (_is_go_word(text[after]) or text[after] == "."
-                                         or (text[after] in "+-" and text[after - 1] in "eEpP")):
-                after += 1
-            if not _GO_NUMBER.fullmatch(text[index:after]):
-                raise Invalid(f"'{show(text[index:after])}' is not a number")
+        elif char in "+-.0123456789":
+            after = _number_end(text, after)
+            check_go_number(text[index:after])
             kind = "number"
         elif _is_go_word(char):
             while after < len(text) and _is_go_word(text[after]):

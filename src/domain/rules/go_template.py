@@ -82,18 +82,18 @@ def _check_action(tokens: List[Token], frames: _Scopes) -> None:
     word = tokens[0][1] if tokens and tokens[0][0] == "keyword" else ""
     rest, frame = tokens[1:], frames[-1]
     if not word:
-        _check_pipeline(tokens, frames, "{{ }}", declarations=1)
+        _check_pipeline(tokens, frames, "{{ }}")
     elif word in ("if", "with", "range"):
         frames.append(_Frame(word))
-        _check_pipeline(rest, frames, f"{{{{{word}}}}}", declarations=2 if word == "range" else 1)
+        _check_pipeline(rest, frames, f"{{{{{word}}}}}", 2 if word == "range" else 1)
     elif word == "else":
         if frame.kind not in ("if", "with", "range") or frame.in_else:
             raise Invalid("{{else}} is not inside {{if}}, {{with}} or {{range}}, or comes twice")
         if rest[:1] and rest[0][1] == "if" and frame.kind == "if":
-            _check_pipeline(rest[1:], frames, "{{else if}}", declarations=1)
+            _check_pipeline(rest[1:], frames, "{{else if}}")
         elif rest[:1] and rest[0][1] == "with" and frame.kind == "with":
             frames.require("else with")
-            _check_pipeline(rest[1:], frames, "{{else with}}", declarations=1)
+            _check_pipeline(rest[1:], frames, "{{else with}}")
         elif rest:
             raise Invalid(f"unexpected '{show(rest[0][1])}' after {{{{else}}}}")
         frame.in_else = not rest
@@ -112,30 +112,15 @@ def _check_action(tokens: List[Token], frames: _Scopes) -> None:
         if word == "define" and (len(frames) > 1 or len(rest) > 1):
             raise Invalid("{{define}} takes only a name and must be outside other actions")
         if word == "block" or (word == "template" and rest[1:]):
-            _check_pipeline(rest[1:], frames, f"{{{{{word}}}}}", declarations=0)
+            _check_pipeline(rest[1:], frames, f"{{{{{word}}}}}")
         if word != "template":
-            frames.append(_Frame(word, ("$",)))
+            frames.append(_Frame(word))  # it sees only its own variables and $ (see _defined)
 
 
-def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declarations: int) -> None:
-    """``[$a[, $b] := | =] command | command ...``; declared variables join the innermost frame."""
-    names: List[str] = []
-    index = 0
-    while declarations and index < len(tokens) and tokens[index][0] == "variable":
-        names.append(tokens[index][1])
-        comma = index + 1 < len(tokens) and tokens[index + 1][0] == ","
-        index += 2 if comma else 1
-        if not comma:
-            break
-    separator = tokens[index][0] if names and index < len(tokens) else ""
-    if separator in ("declare", "="):
-        if len(names) > declarations:
-            raise Invalid(f"{what} declares too many variables")
-        for name in names:
-            if separator == "=" and not _defined(frames, name):
-                raise Invalid(f"{name} is assigned before it is declared with :=")
-            frames[-1].variables.append(name)
-        tokens = tokens[index + 1 :]
+def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declarations: int = 1) -> None:
+    """``[$a[, $b] := | =] command | command ...``: any pipeline, also in ``(...)``, ``{{block}}`` or
+    ``{{template}}``, may declare a variable, only ``{{range}}`` two (Go's ``Tree.pipeline``)."""
+    tokens = _declare(tokens, frames, what, declarations)
     if not tokens:
         raise Invalid(f"{what} is missing a value")
     command: List[Token] = []
@@ -149,6 +134,33 @@ def _check_pipeline(tokens: List[Token], frames: _Scopes, what: str, declaration
         if stage > 1 and (command[0][0] in _VALUES or command[0][1] == "."):
             raise Invalid(f"'{show(command[0][1])}' after '|' is a value; a function must follow '|'")
         command, stage = [], stage + 1
+
+
+def _declare(tokens: List[Token], frames: _Scopes, what: str, declarations: int) -> List[Token]:
+    """Adds the variables a pipeline declares to the innermost frame; returns the tokens after them.
+
+    As Go reads them: ``$a :=`` or ``$a =``, and in ``{{range}}`` also ``$a, $b :=`` and
+    ``$a, $b`` (which declares ``$a`` and ranges over ``$b``)."""
+    names: List[str] = []
+    index, separator = 0, ""
+    while index < len(tokens) and tokens[index][0] == "variable":
+        following = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        if following not in ("declare", "=", ","):
+            break
+        names.append(tokens[index][1])
+        index += 2
+        if following != ",":
+            separator = following
+            break
+        if len(names) == declarations:
+            raise Invalid(f"{what} declares too many variables")
+        if index < len(tokens) and tokens[index][0] != "variable":
+            raise Invalid(f"{what} can only declare variables")
+    for name in names:
+        if separator == "=" and not _defined(frames, name):
+            raise Invalid(f"{name} is assigned before it is declared with :=")
+        frames[-1].variables.append(name)
+    return tokens[index:]
 
 
 def _check_command(tokens: List[Token], frames: _Scopes) -> None:
@@ -169,7 +181,7 @@ def _check_command(tokens: List[Token], frames: _Scopes) -> None:
             while depth:
                 depth += {"(": 1, ")": -1}.get(tokens[end][0], 0)
                 end += 1
-            _check_pipeline(tokens[index + 1 : end - 1], frames, "(...)", declarations=0)
+            _check_pipeline(tokens[index + 1 : end - 1], frames, "(...)")
             index = end
             continue
         if kind not in ("variable", "field", "function", *_VALUES):

@@ -30,7 +30,20 @@ _KEYWORDS = frozenset({
     "count_values", "quantile", "by", "without", "on", "ignoring", "group_left", "group_right",
     "bool", "and", "or", "unless", "atan2", "start", "end",
 })
+# Aggregation operators, the only words "by" or "without" may follow; limitk and limit_ratio are features.
+_AGGREGATIONS = frozenset({
+    "sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values", "quantile",
+})
 _CLOSES = {")": "(", "}": "{", "]": "["}
+# Inside {...}: what may come next -> the kinds of token that may, and what may follow each. A matcher
+# is a name, an operator and a string (job="api"); from 3.0 also a quoted metric name alone ({"up"}).
+_MATCHERS = {
+    "name": {"name": "operator", "string": "operator or end", "}": ""},
+    "operator": {"operator": "value"},
+    "operator or end": {"operator": "value", ",": "name", "}": ""},
+    "value": {"string": "end"},
+    "end": {",": "name", "}": ""},
+}
 _NAME_LISTS = frozenset({"by", "without", "on", "ignoring", "group_left", "group_right"})
 _DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
 _FLOAT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
@@ -52,7 +65,7 @@ def check_expr(expr: str, gate: Gate) -> None:
     opens: List[Tuple[str, int, bool]] = []  # bracket, where, whether it holds label names
     callee: Optional[Tuple[str, int]] = None  # the name just read, should "(" follow it
     before = ("", "")  # the two tokens before this one, nearest last
-    empty, index, naming = True, 0, False  # naming: a label name may come next inside {...}
+    empty, index, expect = True, 0, "name"  # expect: what may come next inside {...} (_MATCHERS)
     while index < len(expr):
         char, top = expr[index], opens[-1] if opens else ("", 0, False)
         if char in " \t\r\n":
@@ -67,17 +80,21 @@ def check_expr(expr: str, gate: Gate) -> None:
             if not (_is_word(char) or char in ":."):
                 raise Invalid(f"has {show(char)} {at(expr, index)} inside [...], where a duration belongs")
         elif char in "\"'`":
-            if (top[0] == "{" and naming) or (top[0] == "(" and top[2]):
+            if (top[0] == "{" and expect == "name") or (top[0] == "(" and top[2]):
                 _require(gate, "quoted names", expr, index)
-            after, naming = skip_string(expr, index), False
+            after = skip_string(expr, index)
+            if top[0] == "{":
+                expect = _next_matcher_part(expr, index, after, expect)
         elif top[0] == "{":
             after = _matcher_token(expr, index)
-            naming = char in "{,"
+            expect = _next_matcher_part(expr, index, after, expect)
             if char == "}":
                 opens.pop()
         elif (_is_word(char) and not char.isdigit()) or char == ":":
             while after < len(expr) and (_is_word(expr[after]) or expr[after] == ":"):
                 after += 1
+            if callee is not None and expr[index:after].lower() in ("by", "without"):
+                _check_aggregation(expr, *callee, expr[index:after], gate)
             callee, index, before = (expr[index:after], index), after, (before[1], expr[index:after].lower())
             continue
         elif char in "0123456789.":
@@ -89,7 +106,7 @@ def check_expr(expr: str, gate: Gate) -> None:
                 _check_call(expr, *callee, gate)
             names = char == "(" and callee is not None and callee[0].lower() in _NAME_LISTS
             opens.append((char, index, names))
-            naming = char == "{"
+            expect = "name"
         elif char in _CLOSES:
             if top[0] != _CLOSES[char]:
                 raise Invalid(f"has a '{char}' {at(expr, index)} that closes nothing")
@@ -139,6 +156,16 @@ def _matcher_token(expr: str, index: int) -> int:
     raise Invalid(f"has {show(char)} {at(expr, index)} inside {{...}}, where matchers such as job=\"api\" belong")
 
 
+def _next_matcher_part(expr: str, start: int, end: int, expect: str) -> str:
+    """What may follow the token ``expr[start:end]`` inside ``{...}``; refuse it if out of place."""
+    text = expr[start:end]
+    kind = "string" if text[0] in "\"'`" else "name" if _is_word(text[0]) else text
+    follows = _MATCHERS[expect].get("operator" if text in ("=", "!=", "=~", "!~") else kind)
+    if follows is None:
+        raise Invalid(f"has {show(text)} {at(expr, start)} inside {{...}}, where matchers such as job=\"api\" belong")
+    return follows
+
+
 def _check_call(expr: str, name: str, index: int, gate: Gate) -> None:
     if name in _FUNCTIONS or name.lower() in _KEYWORDS:
         return
@@ -146,6 +173,14 @@ def _check_call(expr: str, name: str, index: int, gate: Gate) -> None:
         _require(gate, name, expr, index)
         return
     raise Invalid(f"calls '{name}' {at(expr, index)}, which is not a PromQL function")
+
+
+def _check_aggregation(expr: str, name: str, index: int, grouping: str, gate: Gate) -> None:
+    """``sum by (job) (...)``: the word before ``by``/``without`` (any case) is an aggregation."""
+    if name.lower() in ("limitk", "limit_ratio"):
+        _require(gate, name.lower(), expr, index)
+    elif name.lower() not in _AGGREGATIONS:
+        raise Invalid(f"has '{name}' {at(expr, index)} before '{grouping}', where an aggregation such as sum belongs")
 
 
 def _check_range(expr: str, start: int, end: int, gate: Gate) -> None:

@@ -35,10 +35,24 @@ def test_an_action_becomes_tokens_with_their_kinds_and_spacing():
     ("{{ . }}", ["field"]),
     ("{{ _x }}", ["function"]),
     ("{{ .5 }}", ["number"]),
+    ("{{ $1a }}", ["variable"]),
+    ("{{ .٣ }}", ["field"]),
+    ("{{ ٣ }}", ["function"]),
+    ("{{ Xa }}", ["function"]),
+    ("{{ 1+2i -1-2i 1e+3+.5i }}", ["number", "number", "number"]),
 ])
 def test_each_kind_of_token_is_read(text, kinds):
     tokens, _ = template_tokens(text, 2)
     assert [kind for kind, _, _ in tokens] == kinds
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("{{ $1a.b }}", [("variable", "$1a", False), ("field", ".b", True)]),
+    ("{{ 1+2i+3i }}", [("number", "1+2i", False), ("number", "+3i", True)]),
+    ("{{ 1e-2-3e+4i }}", [("number", "1e-2-3e+4i", False)]),
+])
+def test_a_number_takes_one_sign_of_a_complex_number_besides_its_exponents(text, tokens):
+    assert template_tokens(text, 2)[0] == tokens
 
 
 @pytest.mark.parametrize("text, end", [
@@ -64,6 +78,11 @@ def test_a_right_delimiter_is_braces_or_a_space_and_a_trim_marker(text, index, r
     ("{{ '\\n1' }}", "'\\n1' is not a single character"),
     ("{{ 1.2.3 }}", "'1.2.3' is not a number"),
     ("{{ 1x }}", "'1x' is not a number"),
+    ("{{ 1+2 }}", "'1+2' is not a number"),
+    ("{{ 1- }}", "'1-' is not a number"),
+    ("{{ 0x1e+2i }}", "'0x1e+2i' is not a number"),
+    ("{{ 0X+1+2i }}", "'0X+1' is not a number"),
+    ("{{ 089 }}", "'089' is not a number: a leading 0 makes it octal"),
     ("{{ ) }}", "a ')' closes nothing"),
     ("{{ (( ) }}", "a '(' is not closed"),
     ("{{ ; }}", "; is not allowed inside {{ }}"),

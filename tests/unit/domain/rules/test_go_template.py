@@ -110,6 +110,21 @@ def test_a_dash_glued_to_what_follows_is_a_number_sign_not_a_trim_marker(text):
     ("{{ ..x }}", "'..x' is not a field access"),
     ('{{ $x := 1 }}{{ block "b" . }}{{ $x }}{{ end }}', "undefined variable $x"),
     ('{{ printf "%v" ("a") $nope }}', "undefined variable $nope"),
+    ("{{ ($a, $b := 1) }}", "(...) declares too many variables"),
+    ("{{/* a */}}{{ $nope }}{{/* b */}}", "undefined variable $nope"),
+    ("{{ if 1 }}{{ with 1 }}", "{{with}} has no {{end}}"),
+    ("{{ $x := 1 }}{{ $x == 1 }}", "unexpected '='"),
+    ("{{ 1 | .0 }}", "'.0' after '|' is a value; a function must follow '|'"),
+    ("{{ 1 | .9 }}", "'.9' after '|' is a value; a function must follow '|'"),
+    ('{{ template "t" $a, $b := 1 }}', "{{template}} declares too many variables"),
+    ('{{ block "b" $a, $b := 1 }}{{ end }}', "{{block}} declares too many variables"),
+    ('{{ block "b" $x := 1 }}{{ $x }}{{ end }}', "undefined variable $x"),
+    ("{{ if ($x := 1) }}{{ end }}{{ $x }}", "undefined variable $x"),
+    ("{{ ($x = 1) }}", "$x is assigned before it is declared with :="),
+    ("{{ range $a, 1 }}{{ end }}", "{{range}} can only declare variables"),
+    ("{{ range $a, $b, $c }}{{ end }}", "{{range}} declares too many variables"),
+    ("{{ range $a, }}{{ end }}", "{{range}} is missing a value"),
+    ("{{ $a, $labels }}", "{{ }} declares too many variables"),
 ])
 def test_a_template_prometheus_refuses_is_named_exactly(text, message):
     assert refusal(text) == message
@@ -130,6 +145,17 @@ def test_a_template_prometheus_refuses_is_named_exactly(text, message):
     "{{ printf \"%d\" (len (index $labels \"a\")) }}",
     "{{ $value | humanize | printf \"%s\" }}",
     "{{ . }} {{ .Labels }} {{ true }}",
+    "{{ ($x := 1) }}{{ $x }}{{ (($y := 2)) }}{{ $y }}{{ 1 | ($z := 3) }}{{ $z }}",
+    "{{ printf \"%v %v\" ($x := 1) $x }}",
+    '{{ template "t" $x := 1 }}{{ $x }}{{ template "t" ($y := 2) }}{{ $y }}',
+    '{{ block "b" $x := 1 }}{{ $ }}{{ end }}{{ $x }}',
+    '{{ define "t" }}{{ ($x := 1) }}{{ $x }}{{ end }}',
+    "{{ if 1 }}{{ ($x := 1) }}{{ $x }}{{ end }}",
+    "{{ $x := 1 }}{{ ($x = 2) }}",
+    "{{ range $i, $labels }}{{ $i }}{{ end }}{{ range $labels, $labels }}{{ end }}",
+    "{{ range $labels, $value = $labels }}{{ end }}",
+    "{{ $1 := 1 }}{{ $1 }}{{ $1a := 2 }}{{ $1a }}",
+    "{{/**/}}", "{{ $value }} {{/* note */}}", "{{/* }} {{ $nope */}}", "{{/* {{ $nope */}}",
 ])
 def test_a_template_prometheus_reads_is_accepted(text):
     check_template(text, Gate(NEWEST))

@@ -30,6 +30,9 @@ WORDS_BEFORE_PARENTHESES = (
 )
 
 
+MATCHERS = "has {} at column {} inside {{...}}, where matchers such as job=\"api\" belong"
+
+
 def refusal(expr: str, version=NEWEST) -> str:
     with pytest.raises(Invalid) as caught:
         check_expr(expr, Gate(version))
@@ -42,11 +45,29 @@ def test_every_function_and_keyword_of_prometheus_2_may_take_parentheses(name, v
     check_expr(f"{name}(up)", Gate(version))
 
 
+AGGREGATIONS = ("sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk", "bottomk", "count_values",
+                "quantile", "SUM", "Topk")
+
+
+@pytest.mark.parametrize("version", [V2_42, NEWEST], ids=["2.42", "latest"])
+@pytest.mark.parametrize("grouping", ["by", "without", "BY"])
+@pytest.mark.parametrize("name", AGGREGATIONS)
+def test_every_aggregation_may_group_before_its_parentheses(name, grouping, version):
+    check_expr(f"{name} {grouping} (job) (up)", Gate(version))
+
+
+@pytest.mark.parametrize("name", ["limitk", "limit_ratio", "LimitK"])
+def test_an_experimental_aggregation_is_refused_before_by_as_before_parentheses(name):
+    assert refusal(f"1 + {name} by (job) (1, up)") == f"at column 5: {Gate(NEWEST).refusal(name.lower())}"
+
+
 @pytest.mark.parametrize("expr", [
     "up # a comment", "# first\nup", "up\t==\r\n1", "up{job=\"a\",instance!=\"b\",x=~\"c\",y!~\"d\"}",
     "rate(up[5m:1m])", "up[1h:]", "up[ 5m ]", "up[5m # comment\n]", "up offset 5m", "up offset -5m",
     "up @ 100", "sum by (job) (up) > bool 1", "up != 0", "a:b:c", "1.5e3", ".5 + 5.", "up{}",
-    "sum(up) by (\"job\")", "{\"up\"}",
+    "sum(up) by (\"job\")", "{\"up\"}", "Count_Values WITHOUT (by) (\"v\", up)", "sum # c\n by (job) (up)",
+    ":job:up > 0", "XMLHttpRequests_total > 0", "up[1ms]", "up[0.0005]", "up[5m:0.0000000001]",
+    "up # one\n# two\n  > 0", "up{job=\"a\",}", "{\"up\",}", "{\"up\", job=~\"a\"}", "up{x!~`b`, y=\"c\"}",
 ])
 def test_an_expression_prometheus_reads_is_accepted(expr):
     check_expr(expr, Gate(NEWEST))
@@ -66,6 +87,8 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("up =~ 1", "has '=~' at column 4; =~ and !~ belong inside {...}"),
     ("up !~ 1", "has '!~' at column 4; =~ and !~ belong inside {...}"),
     ("up ! 1", "has '! ' at column 4; =~ and !~ belong inside {...}"),
+    ("up ==~ 1", "has ~ at column 6, which PromQL does not allow"),
+    ("up !=~ 1", "has ~ at column 6, which PromQL does not allow"),
     ("up $ 1", "has $ at column 4, which PromQL does not allow"),
     ("up ; 1", "has ; at column 4, which PromQL does not allow"),
     ("up é", "has é at column 4, which PromQL does not allow"),
@@ -86,6 +109,25 @@ def test_an_expression_prometheus_reads_is_accepted(expr):
     ("1_", "has '1_' at column 1: '_' belongs between two digits"),
     ("1_.5", "has '1_.5' at column 1: '_' belongs between two digits"),
     ("1._5", "has '1._5' at column 1: '_' belongs between two digits"),
+    ("up by (job)", "has 'up' at column 1 before 'by', where an aggregation such as sum belongs"),
+    ("1 + Rate\n  WITHOUT (x) (up)", "has 'Rate' at line 1 column 5 before 'WITHOUT', where an aggregation such as sum "
+                                      "belongs"),
+    ("up # c\n)\n", "has a ')' at line 2 column 1 that closes nothing"),
+    ("up{job", "has an unclosed '{' at column 3"),
+    ("up{job}", MATCHERS.format("}", 7)),
+    ("up{Xyz}", MATCHERS.format("}", 7)),
+    ("Xrate(up[5m])", "calls 'Xrate' at column 1, which is not a PromQL function"),
+    ("up{job=}", MATCHERS.format("}", 8)),
+    ("up{=\"a\"}", MATCHERS.format("=", 4)),
+    ("up{job==\"a\"}", MATCHERS.format("=", 8)),
+    ("up{job=\"a\" x=\"b\"}", MATCHERS.format("x", 12)),
+    ("up{job=\"a\"\"b\"}", MATCHERS.format("\"b\"", 11)),
+    ("up{job=~\"a\"!~\"b\"}", MATCHERS.format("!~", 12)),
+    ("up{,}", MATCHERS.format(",", 4)),
+    ("up{job=\"a\",,}", MATCHERS.format(",", 12)),
+    ("{\"up\" \"a\"}", MATCHERS.format("\"a\"", 7)),
+    ("{\"up\"=}", MATCHERS.format("}", 7)),
+    ("abs # c\nby (x) (up)", "has 'abs' at line 1 column 1 before 'by', where an aggregation such as sum belongs"),
 ])
 def test_an_expression_prometheus_refuses_is_named_exactly(expr, message):
     assert refusal(expr) == message or (message.endswith(": ") and refusal(expr).startswith(message))
@@ -117,7 +159,7 @@ def test_newer_syntax_is_refused_before_its_release_with_the_feature_named(expr,
 @pytest.mark.parametrize("expr", [
     "up offset 5m", "up OFFSET 1h", "rate(up[5m]) offset 1h", "up{job=\"a\"} > 5", "sum(up) by (job)",
     "{job=\"a\"}", "up{job=\"a\"} - 1", "up[1h:5m]", "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")",
-    "up{job!=\"a\", x=~\"b\"}", "sum(rate(up[5m])) by (job) / 2", "up offset 5m - 1",
+    "up{job!=\"a\", x=~\"b\"}", "sum(rate(up[5m])) by (job) / 2", "up offset 5m - 1", "1 < node_load1",
 ])
 def test_old_syntax_is_read_by_2_42(expr):
     check_expr(expr, Gate(V2_42))
