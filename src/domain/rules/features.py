@@ -27,56 +27,49 @@ class Feature:
     flag: str = ""  # experimental: the --enable-feature value Prometheus needs for it
 
 
-def _row(shown: str, anchor: str, since: Optional[Version] = None, **more: object) -> Feature:
-    return Feature(shown, anchor if anchor.startswith("https://") else CHANGELOG + anchor, since, **more)  # type: ignore[arg-type]
-
-
-def _experimental(name: str, anchor: str) -> Feature:
-    return _row(name, anchor, flag="promql-experimental-functions")
-
-
 _V3 = (3, 0, 0)
-_C3 = "300--2024-11-14"
+_C3 = CHANGELOG + "300--2024-11-14"
+_FLAG = "promql-experimental-functions"  # the --enable-feature value of the experimental functions
 FEATURES: Dict[str, Feature] = {
     # rule groups and rules (rulefmt)
-    "limit": _row("limit", "2310--2021-11-02", (2, 31, 0)),
-    "keep_firing_for": _row("keep_firing_for", "2420--2023-01-31", (2, 42, 0)),
-    "query_offset": _row("query_offset", "2530--2024-06-16", (2, 53, 0)),
-    "group labels": _row("labels", "https://github.com/prometheus/prometheus/pull/11474", _V3),
-    "utf8 names": _row("UTF-8 names", _C3, _V3),  # metric, label and annotation names
+    "limit": Feature("limit", CHANGELOG + "2310--2021-11-02", (2, 31, 0)),
+    "keep_firing_for": Feature("keep_firing_for", CHANGELOG + "2420--2023-01-31", (2, 42, 0)),
+    "query_offset": Feature("query_offset", CHANGELOG + "2530--2024-06-16", (2, 53, 0)),
+    "group labels": Feature("labels", "https://github.com/prometheus/prometheus/pull/11474", _V3),
+    "utf8 names": Feature("UTF-8 names", _C3, _V3),  # metric, label and annotation names
     # PromQL
-    "@": _row("@ modifier", "2330--2022-01-29", (2, 33, 0)),  # stable since; a flag before
-    "negative offset": _row("negative offset", "2330--2022-01-29", (2, 33, 0)),
-    "quoted names": _row("quoted UTF-8 names", _C3, _V3),
-    "number underscores": _row("_ in numbers", "2540--2024-08-09", (2, 54, 0)),
+    "@": Feature("@ modifier", CHANGELOG + "2330--2022-01-29", (2, 33, 0)),  # stable since; a flag before
+    "negative offset": Feature("negative offset", CHANGELOG + "2330--2022-01-29", (2, 33, 0)),
+    "quoted names": Feature("quoted UTF-8 names", _C3, _V3),
+    "number underscores": Feature("_ in numbers", CHANGELOG + "2540--2024-08-09", (2, 54, 0)),
     # float literals and durations interchangeable: experimental in 2.54, stable in 3.0
-    "number as duration": _row("a duration without a unit", _C3, _V3),
-    "duration as number": _row("a duration as a number", _C3, _V3),
-    "histogram_count": _row("histogram_count", "2400--2022-11-08", (2, 40, 0)),
-    "histogram_sum": _row("histogram_sum", "2400--2022-11-08", (2, 40, 0)),
-    "histogram_fraction": _row("histogram_fraction", "2400--2022-11-08", (2, 40, 0)),
-    "histogram_stddev": _row("histogram_stddev", "2470--2023-09-06", (2, 47, 0)),
-    "histogram_stdvar": _row("histogram_stdvar", "2470--2023-09-06", (2, 47, 0)),
-    "histogram_avg": _row("histogram_avg", "2510--2024-03-18", (2, 51, 0)),
-    "holt_winters": _row("holt_winters", _C3, until=_V3),
-    "mad_over_time": _experimental("mad_over_time", "2490--2024-01-15"),
-    "sort_by_label": _experimental("sort_by_label", "2490--2024-01-15"),
-    "sort_by_label_desc": _experimental("sort_by_label_desc", "2490--2024-01-15"),
-    "limitk": _experimental("limitk", "2540--2024-08-09"),
-    "limit_ratio": _experimental("limit_ratio", "2540--2024-08-09"),
-    "info": _experimental("info", "2550--2024-10-22"),
-    "double_exponential_smoothing": _experimental("double_exponential_smoothing", _C3),
-    "ts_of_min_over_time": _experimental("ts_of_min_over_time", "350--2025-07-14"),
-    "ts_of_max_over_time": _experimental("ts_of_max_over_time", "350--2025-07-14"),
-    "ts_of_last_over_time": _experimental("ts_of_last_over_time", "350--2025-07-14"),
+    "number as duration": Feature("a duration without a unit", _C3, _V3),
+    "duration as number": Feature("a duration as a number", _C3, _V3),
+    "histogram_count": Feature("histogram_count", CHANGELOG + "2400--2022-11-08", (2, 40, 0)),
+    "histogram_sum": Feature("histogram_sum", CHANGELOG + "2400--2022-11-08", (2, 40, 0)),
+    "histogram_fraction": Feature("histogram_fraction", CHANGELOG + "2400--2022-11-08", (2, 40, 0)),
+    "histogram_stddev": Feature("histogram_stddev", CHANGELOG + "2470--2023-09-06", (2, 47, 0)),
+    "histogram_stdvar": Feature("histogram_stdvar", CHANGELOG + "2470--2023-09-06", (2, 47, 0)),
+    "histogram_avg": Feature("histogram_avg", CHANGELOG + "2510--2024-03-18", (2, 51, 0)),
+    "holt_winters": Feature("holt_winters", _C3, until=_V3),
+    "mad_over_time": Feature("mad_over_time", CHANGELOG + "2490--2024-01-15", flag=_FLAG),
+    "sort_by_label": Feature("sort_by_label", CHANGELOG + "2490--2024-01-15", flag=_FLAG),
+    "sort_by_label_desc": Feature("sort_by_label_desc", CHANGELOG + "2490--2024-01-15", flag=_FLAG),
+    "limitk": Feature("limitk", CHANGELOG + "2540--2024-08-09", flag=_FLAG),
+    "limit_ratio": Feature("limit_ratio", CHANGELOG + "2540--2024-08-09", flag=_FLAG),
+    "info": Feature("info", CHANGELOG + "2550--2024-10-22", flag=_FLAG),
+    "double_exponential_smoothing": Feature("double_exponential_smoothing", _C3, flag=_FLAG),
+    "ts_of_min_over_time": Feature("ts_of_min_over_time", CHANGELOG + "350--2025-07-14", flag=_FLAG),
+    "ts_of_max_over_time": Feature("ts_of_max_over_time", CHANGELOG + "350--2025-07-14", flag=_FLAG),
+    "ts_of_last_over_time": Feature("ts_of_last_over_time", CHANGELOG + "350--2025-07-14", flag=_FLAG),
     # Go templates in alert labels and annotations
-    "humanizePercentage": _row("humanizePercentage", "2110--2019-07-09", (2, 11, 0)),
-    "parseDuration": _row("parseDuration", "2320--2021-12-09", (2, 32, 0)),
-    "stripPort": _row("stripPort", "2330--2022-01-29", (2, 33, 0)),
-    "stripDomain": _row("stripDomain", "2360--2022-05-30", (2, 36, 0)),
-    "toTime": _row("toTime", "2380--2022-08-16", (2, 38, 0)),
+    "humanizePercentage": Feature("humanizePercentage", CHANGELOG + "2110--2019-07-09", (2, 11, 0)),
+    "parseDuration": Feature("parseDuration", CHANGELOG + "2320--2021-12-09", (2, 32, 0)),
+    "stripPort": Feature("stripPort", CHANGELOG + "2330--2022-01-29", (2, 33, 0)),
+    "stripDomain": Feature("stripDomain", CHANGELOG + "2360--2022-05-30", (2, 36, 0)),
+    "toTime": Feature("toTime", CHANGELOG + "2380--2022-08-16", (2, 38, 0)),
     # Go 1.23's text/template; Prometheus 3.0 is the first release built with it
-    "else with": _row("{{else with}}", "https://go.dev/doc/go1.23#text/template", _V3),
+    "else with": Feature("{{else with}}", "https://go.dev/doc/go1.23#text/template", _V3),
 }
 
 PROMQL_FUNCTIONS = frozenset(key for key in FEATURES if key.startswith(("histogram_", "holt_")) or FEATURES[key].flag)

@@ -4,7 +4,7 @@ losslessly."""
 import pytest
 
 from domain.errors import RuleError
-from domain.rules import MAX_RULE_FILE_BYTES, Rule, RuleFile, parse_rule_file, render_rule_file
+from domain.rules import MAX_RULE_FILE_BYTES, Rule, RuleFile, RuleGroup, parse_rule_file, render_rule_file
 from domain.values.duration import Duration
 from domain.values.version import NEWEST
 from tests.unit.domain.rules.cases import ALIASES, INVALID, NULL_FIELDS, TYPICAL, VALID, annotated, rules_yaml
@@ -109,17 +109,31 @@ def test_null_optional_fields_are_absent():
     assert group.rules[0] == Rule(expr="up", alert="A")
 
 
-def test_a_file_just_under_the_limit_is_accepted():
-    text = "# " + "x" * (MAX_RULE_FILE_BYTES - 20) + "\ngroups: []\n"
+def test_a_file_of_exactly_the_limit_is_accepted():
+    text = "# " + "x" * (MAX_RULE_FILE_BYTES - len("# \ngroups: []\n")) + "\ngroups: []\n"
 
+    assert len(text.encode("utf-8")) == MAX_RULE_FILE_BYTES
     assert parse_rule_file(text, NEWEST) == RuleFile(groups=())
+
+
+def test_a_file_rendering_to_exactly_the_limit_is_accepted():
+    def rendered(size: int) -> str:
+        rule = Rule(expr="up", alert="A", annotations=(("a", "x" * size),))
+        return render_rule_file(RuleFile(groups=(RuleGroup("g", None, None, (rule,)),)))
+
+    size = MAX_RULE_FILE_BYTES - len(rendered(1)) + 1
+    text = rendered(size)
+
+    assert len(text.encode("utf-8")) == MAX_RULE_FILE_BYTES
+    assert parse_rule_file(text, NEWEST).groups[0].rules[0].annotations == (("a", "x" * size),)
 
 
 def test_parentheses_nested_past_python_recursion_are_a_rule_error():
     text = annotated("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")
 
-    with pytest.raises(RuleError, match="too deeply"):
+    with pytest.raises(RuleError) as caught:
         parse_rule_file(text, NEWEST)
+    assert str(caught.value) == "the rule file nests lists, mappings or parentheses too deeply"
 
 
 @pytest.mark.parametrize("character", ["\x9b", "\u2028", "\u2029", "\x1b"])

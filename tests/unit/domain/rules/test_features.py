@@ -68,6 +68,23 @@ def test_every_row_names_a_source_and_a_version_or_a_flag() -> None:
         assert feature.since or feature.until or feature.flag, key
 
 
+def test_a_row_cites_the_changelog_section_or_the_page_given() -> None:
+    assert FEATURES["limit"].source == "https://github.com/prometheus/prometheus/blob/main/CHANGELOG.md#2310--2021-11-02"
+    assert FEATURES["else with"].source == "https://go.dev/doc/go1.23#text/template"
+    assert FEATURES["group labels"].source == "https://github.com/prometheus/prometheus/pull/11474"
+
+
+def test_an_experimental_feature_names_the_flag_prometheus_needs() -> None:
+    assert Gate((2, 54, 0)).refusal("limitk") == (
+        "'limitk' is experimental in Prometheus (--enable-feature=promql-experimental-functions), "
+        "which the charm does not enable"
+    )
+
+
+def test_a_removed_feature_names_a_version_less_image_latest() -> None:
+    assert Gate(NEWEST).refusal("holt_winters") == "'holt_winters' was removed in Prometheus 3.0.0 (image is latest)"
+
+
 def test_a_version_less_image_is_the_newest() -> None:
     gate = Gate(NEWEST)
 
