@@ -28,9 +28,12 @@ CHARM_FILES = ("config.yaml", "metadata.yaml", "actions.yaml", "dispatch", "acti
 # What tests/conftest.py and the adapter tests import besides src/ (the generations, the fake API).
 SUPPORT = ("scripts/localrun",)
 # mutmut mutates source_paths into mutants/, and copies also_copy (and tests/) beside them.
+# timeout_multiplier: mutmut stops a mutant after (its tests' time + 1 s) x 2 x this many CPU
+# seconds; at its default of 15 the few mutants that hang a loop take most of a run.
 SETTINGS = """\
 [mutmut]
 source_paths = src/domain/
+timeout_multiplier = 2
 also_copy =
     src/adapters/
     src/charm.py
