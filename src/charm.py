@@ -27,6 +27,7 @@ import ops  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
+from adapters.relations import write_relations  # noqa: E402
 from adapters.tls_pair import check_tls_pair  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
@@ -42,7 +43,14 @@ from domain.reload import (  # noqa: E402
     decide_reload,
     judge_delivery,
 )
-from domain.status import StatusKind, UnitStatus, decide_status, pod_for_unit, status_for_error  # noqa: E402
+from domain.status import (  # noqa: E402
+    StatusKind,
+    UnitStatus,
+    decide_status,
+    pod_for_unit,
+    status_for_error,
+    with_relation_notes,
+)
 from domain.values.version import format_version  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -111,18 +119,22 @@ class PrometheusCharm(ops.CharmBase):
 
     def _converge(self) -> UnitStatus:
         try:
-            facts = self.juju.facts()
+            facts = self.juju.facts(_namespace(self.model.name))
             config = parse_config(dict(self.config), facts.image.version)
             if config.tls is not None:  # the pair must load as Prometheus will load it
                 check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
             workload = plan(config, facts)
+            for dropped in workload.dropped:
+                logger.warning("ignored relation data: %s", dropped)
             leader = self.unit.is_leader()
             if leader:
                 self._publish(workload)
+            write_relations(self.model, workload.relation_writes, leader)
             self.unit.set_workload_version(format_version(facts.image.version))
             pods = self.pods.pods()
             pending = self._reload(pods, config, workload) if leader else False
-            return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
+            status = decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
+            return with_relation_notes(status, workload.dropped)
         except DomainError as err:
             # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
             # in error, which is how Juju shows one.
