@@ -24,11 +24,13 @@ dashboards the provider reads from files, ``CharmedDashboard.load_dashboards_fro
 ``charm``
     the charm's name (metadata.yaml ``name``).
 ``content``
-    the dashboard JSON, UTF-8, compressed with ``lzma.compress`` (xz container, the defaults)
-    and then standard base64 (``cosl.LZMABase64.compress``, canonical/cos-lib
-    ``src/cosl/grafana_dashboard.py``); the consumer undoes it with ``LZMABase64.decompress``
-    and ``json.loads``. A template whose content does not decompress makes the consumer drop
-    every dashboard of the relation and answer with an ``event`` key in its own app bag.
+    the dashboard JSON, UTF-8, compressed with ``lzma.compress`` (xz container) and then
+    standard base64 (``cosl.LZMABase64.compress``, canonical/cos-lib
+    ``src/cosl/grafana_dashboard.py``, which uses preset 6; this charm uses preset 0, see
+    ``relation.compress``); the consumer undoes it with ``LZMABase64.decompress`` (base64, then
+    ``lzma.decompress``, which reads any preset) and ``json.loads``. A template whose content
+    does not decompress makes the consumer drop every dashboard of the relation and answer with
+    an ``event`` key in its own app bag.
 ``juju_topology``
     ``{"model", "model_uuid", "application"[, "unit"]}``. Only its keys matter: when it is not
     empty the consumer runs ``cos-tool transform`` on every panel expression and adds, to every

@@ -1,7 +1,7 @@
 """The ``grafana-dashboard`` application bag: what the leader writes for today's Grafana charm. Pure.
 
 The format, and where each field comes from, is in this package's docstring. Same arguments,
-same bytes: JSON with sorted keys, LZMA with its defaults, and a UUID derived from the templates.
+same bytes: JSON with sorted keys, a fixed LZMA preset, and a UUID derived from the templates.
 """
 
 import base64
@@ -24,8 +24,14 @@ def _json(value: Any) -> str:
 
 
 def compress(text: str) -> str:
-    """LZMA (xz, defaults) then standard base64: cosl's ``LZMABase64.compress``."""
-    return base64.b64encode(lzma.compress(text.encode("utf-8"))).decode("ascii")
+    """LZMA (xz container) then standard base64, what cosl's ``LZMABase64.decompress`` reads.
+
+    ``LZMABase64.compress`` uses preset 6; preset 0 gives a stream as readable, about 8% larger
+    here (2.9 KB instead of 2.6 KB before base64) for a seventeenth of the memory (under 1 MiB of
+    peak RSS instead of 17 MiB, measured with this dashboard) and a sixth of the time, in every
+    hook that builds the bag.
+    """
+    return base64.b64encode(lzma.compress(text.encode("utf-8"), preset=0)).decode("ascii")
 
 
 def alt_uid(charm_name: str, template_id: str) -> str:
