@@ -45,8 +45,8 @@ def dashboard_app_data(model: str, model_uuid: str, app: str, charm_name: str,
 
     ``model``, ``model_uuid``, ``app``: Juju's names for this application; ``charm_name``: the
     ``name`` in metadata.yaml. ``unit`` adds the library's ``unit`` key to the topology; it
-    changes nothing Grafana shows, but it would change the bag whenever leadership moves, so
-    the charm leaves it out.
+    changes nothing Grafana shows (the selectors match on ``juju_unit`` already), but it would
+    change the bag whenever leadership moves: leave it out.
     """
     topology = {"model": model, "model_uuid": model_uuid, "application": app}
     if unit is not None:
