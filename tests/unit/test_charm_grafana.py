@@ -103,3 +103,33 @@ def test_http_api_keeps_the_2020_port_and_adds_host_and_url(harness):
     harness.update_config({"web-external-url": "http://prom.example.com:8080/x"})
     assert harness.get_relation_data(rid, "prometheus/0")["url"] == "http://prom.example.com:8080/x"
 
+
+
+def test_the_leader_publishes_the_dashboard_and_others_do_not(harness):
+    import base64
+    import lzma
+
+    rid = _relate(harness, "grafana-dashboard")
+    assert "dashboards" not in harness.get_relation_data(rid, "prometheus")
+
+    harness.set_leader(True)
+    harness.charm.on.config_changed.emit()
+
+    data = json.loads(harness.get_relation_data(rid, "prometheus")["dashboards"])
+    template = data["templates"]["file:prometheus-overview"]
+    assert template["juju_topology"]["model_uuid"] == harness.model.uuid
+    dashboard = json.loads(lzma.decompress(base64.b64decode(template["content"])))
+    assert dashboard["panels"]
+
+
+def test_with_tls_grafana_is_given_the_certificate_to_trust_and_never_the_key(harness):
+    harness.set_leader(True)
+    rid = _relate(harness, "grafana-source")
+
+    harness.update_config({"ssl_cert": CERT_PEM, "ssl_key": KEY_PEM})
+
+    raw = harness.get_relation_data(rid, "prometheus")["grafana_source_data"]
+    source = json.loads(raw)
+    assert source["extra_fields"]["tlsAuthWithCACert"] is True
+    assert source["secure_extra_fields"] == {"tlsCACert": CERT_PEM}
+    assert "PRIVATE KEY" not in raw
