@@ -16,6 +16,8 @@ a digest read rule files at least as new as that publication: the marker vouches
 file too. That holds while the files share one volume; ``test_plan`` checks that they do.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
 
@@ -42,6 +44,12 @@ class Plan:
     config_map: str  # the ConfigMap Juju makes for the files (kubectl describe configmap ...)
     relation_writes: Tuple[BagWrite, ...] = ()  # what this unit writes in its own bags
     dropped: Tuple[DroppedBag, ...] = ()  # relation data read and ignored, with the reason
+
+    @property
+    def spec_digest(self) -> str:
+        """Of the pod spec and k8s resources as published: changes exactly when they do."""
+        text = json.dumps([self.pod_spec, self.k8s_resources], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def prometheus_yml(self) -> str:
