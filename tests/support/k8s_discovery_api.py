@@ -128,12 +128,7 @@ class FakeKubernetesApi:
         self._thread.join(timeout=5)
 
     def write_service_account(self, directory: Path) -> Path:
-        """``ca.crt`` (the self-signed test certificate this server presents) and ``token``, as
-        Kubernetes mounts them in a pod's service account directory; returns ``directory``."""
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / "ca.crt").write_text(CERT_PEM)
-        (directory / "token").write_text(self.token or "")
-        return directory
+        return write_service_account(directory, self.token or "")
 
     # --- what the handler calls ---------------------------------------------------------------
 
@@ -169,6 +164,15 @@ class FakeKubernetesApi:
     def _forget(self, watch: _Watch) -> None:
         with self._lock:
             self._watches.remove(watch)
+
+
+def write_service_account(directory: Path, token: str = TOKEN) -> Path:
+    """``ca.crt`` (the self-signed test certificate the fake presents) and ``token``, as
+    Kubernetes mounts them in a pod's service account directory; returns ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "ca.crt").write_text(CERT_PEM)
+    (directory / "token").write_text(token)
+    return directory
 
 
 class _Server(ThreadingHTTPServer):

@@ -1,0 +1,373 @@
+"""monitor-k8s proven by real discovery: the charm's cluster jobs run in a real Prometheus 3.x
+against a fake Kubernetes API (tests/support/k8s_discovery_api.py) on loopback.
+
+The rendered jobs run unchanged but for where the cluster is: each ``kubernetes_sd_configs``
+entry gets ``api_server`` with the CA and token files that in-cluster configuration reads
+implicitly (client-go rest.InClusterConfig), the service account directory becomes a temporary
+one, and the in-cluster API address ``kubernetes.default.svc:443`` becomes the fake's. Pods and
+services point at small loopback metrics servers. Debian's 2.42 is built without Kubernetes
+discovery: there the test shows that promtool refuses the field and accepts the rest.
+"""
+
+import http.server
+import json
+import socket
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+
+import pytest
+import yaml
+
+from domain.container import SERVICE_ACCOUNT_DIR
+from domain.kubernetes.rbac import RBAC_RULES
+from scripts.localrun.generations import Generation
+from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
+from tests.support.builders import make_plan
+from tests.support.k8s_discovery_api import FakeKubernetesApi, Request, authorization_attributes, write_service_account
+from tests.support.tls import CERT_PEM, KEY_PEM
+
+pytestmark = pytest.mark.e2e
+IN_CLUSTER_API = "kubernetes.default.svc:443"
+METRICS = b"# TYPE demo_up gauge\ndemo_up 1\n"
+CLOSED = 1  # a port nothing listens on: a target still there means the annotation was ignored
+EXPECTED = 10  # cluster targets: see test_discovered_targets
+K8S_JOBS = ("kubernetes-apiservers", "kubernetes-nodes", "kubernetes-cadvisor",
+            "kubernetes-service-endpoints", "kubernetes-pods")
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+            sock.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+class MetricsServer:
+    """A loopback /metrics endpoint that records the paths it served."""
+
+    def __init__(self, host: str = "127.0.0.1", tls: bool = False, content_type: bool = True) -> None:
+        self.paths: List[str] = []
+        server_class = type("Server", (http.server.ThreadingHTTPServer,), {
+            "address_family": socket.AF_INET6 if ":" in host else socket.AF_INET,
+            "daemon_threads": True})
+        self._server = server_class((host, 0), self._handler(content_type))
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            with tempfile.TemporaryDirectory() as directory:
+                (Path(directory) / "c.pem").write_text(CERT_PEM + KEY_PEM)
+                context.load_cert_chain(str(Path(directory) / "c.pem"))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _handler(self, content_type: bool) -> type:
+        paths = self.paths
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                paths.append(self.path)
+                self.send_response(200)
+                if content_type:
+                    self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(METRICS)))
+                self.end_headers()
+                self.wfile.write(METRICS)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+# --- the cluster's objects ----------------------------------------------------------------------
+
+def annotations(port: int, path: Optional[str] = None, scheme: Optional[str] = None) -> Dict[str, str]:
+    found = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port)}
+    if path:
+        found["prometheus.io/path"] = path
+    if scheme:
+        found["prometheus.io/scheme"] = scheme
+    return found
+
+
+def pod(name: str, ip: str, notes: Dict[str, str], phase: str = "Running",
+        ports: Tuple[int, ...] = (CLOSED,)) -> Dict[str, Any]:
+    return {"metadata": {"name": name, "namespace": "shop", "labels": {"app": name},
+                         "annotations": notes},
+            "spec": {"nodeName": "node-1", "containers": [{"name": "main", "ports": [
+                {"name": f"p{i}", "containerPort": port, "protocol": "TCP"}
+                for i, port in enumerate(ports)]}]},
+            "status": {"phase": phase, "podIP": ip, "podIPs": [{"ip": ip}], "hostIP": "127.0.0.1"}}
+
+
+def service(name: str, namespace: str, notes: Dict[str, str], port_name: str = "web",
+            port: int = CLOSED) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    """A Service and its Endpoints, whose one address is 127.0.0.1 on ``port``."""
+    meta = {"name": name, "namespace": namespace, "labels": {"tier": name}, "annotations": notes}
+    return ({"metadata": meta, "spec": {"clusterIP": "10.0.0.1", "ports": [
+                {"name": port_name, "port": 443, "protocol": "TCP"}]}},
+            {"metadata": {"name": name, "namespace": namespace, "labels": {"tier": name}},
+             "subsets": [{"addresses": [{"ip": "127.0.0.1"}],
+                          "ports": [{"name": port_name, "port": port, "protocol": "TCP"}]}]})
+
+
+class Cluster(NamedTuple):
+    api: FakeKubernetesApi
+    servers: Dict[str, MetricsServer]
+    ipv6: bool
+
+
+def populate(api: FakeKubernetesApi, servers: Dict[str, MetricsServer], ipv6: bool) -> None:
+    api.put("nodes", {"metadata": {"name": "node-1", "labels": {"zone": "z1"}},
+                      "status": {"addresses": [{"type": "InternalIP", "address": "127.0.0.1"}]}})
+    for resource, obj in zip(("services", "endpoints"),
+                             service("kubernetes", "default", {}, "https", int(api.address.split(":")[1]))):
+        api.put(resource, obj)
+    put = api.put
+    put("pods", pod("annotated", "127.0.0.1", annotations(servers["pod"].port, "/custom/metrics", "http")))
+    put("pods", pod("bare", "127.0.0.1", annotations(servers["bare"].port)))
+    put("pods", pod("unannotated", "127.0.0.1", {}, ports=(servers["pod"].port,)))
+    put("pods", pod("succeeded", "127.0.0.1", annotations(servers["pod"].port, "/succeeded"), "Succeeded"))
+    put("pods", pod("failed", "127.0.0.1", annotations(servers["pod"].port, "/failed"), "Failed"))
+    put("pods", pod("portless", "127.0.0.1", annotations(servers["pod"].port, "/portless"), ports=()))
+    six = servers["v6"].port if ipv6 else CLOSED
+    put("pods", pod("six", "::1", annotations(six, "/six")))
+    put("pods", pod("six-portless", "::1", annotations(six, "/six-portless"), ports=()))
+    for name, notes in (("api", annotations(servers["svc"].port, "/svc/metrics")),
+                        ("secure", annotations(servers["tls"].port, scheme="https")),
+                        ("hidden", {})):
+        for resource, obj in zip(("services", "endpoints"), service(name, "shop", notes)):
+            api.put(resource, obj)
+
+
+# --- Prometheus against the fake ----------------------------------------------------------------
+
+def pointed_at(document: Dict[str, Any], api: FakeKubernetesApi, account: Path) -> str:
+    """The rendered file with only the cluster's whereabouts changed (see the module docstring)."""
+    for job in document["scrape_configs"]:
+        for sd in job.get("kubernetes_sd_configs", []):
+            sd.update(api_server=api.url, tls_config={"ca_file": f"{SERVICE_ACCOUNT_DIR}/ca.crt"},
+                      authorization={"credentials_file": f"{SERVICE_ACCOUNT_DIR}/token"})
+    text = yaml.safe_dump(document, sort_keys=False)
+    return text.replace(SERVICE_ACCOUNT_DIR, str(account)).replace(IN_CLUSTER_API, api.address)
+
+
+def rendered(generation: Generation) -> Dict[str, Any]:
+    plan = make_plan(generation.image, monitor_k8s=True, scrape_interval="1s", scrape_timeout="1s")
+    return dict(yaml.safe_load(plan.prometheus_yml))
+
+
+def targets(url: str) -> Dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/api/v1/targets", timeout=5) as answer:
+        return dict(json.loads(answer.read())["data"])
+
+
+class Running(NamedTuple):
+    process: ManagedProcess
+    url: str
+
+
+def start_prometheus(generation: Generation, api: FakeKubernetesApi, directory: Path) -> Running:
+    directory.mkdir()
+    config = directory / "prometheus.yml"
+    config.write_text(pointed_at(rendered(generation), api, api.write_service_account(directory / "sa")))
+    port = free_port()
+    process = ManagedProcess([generation.prometheus, f"--config.file={config}",
+                              f"--storage.tsdb.path={directory / 'data'}",
+                              f"--web.listen-address=127.0.0.1:{port}"], directory / "log", cwd=directory)
+    return Running(process, f"http://127.0.0.1:{port}")
+
+
+def settled_targets(running: Running, count: int) -> Dict[str, Any]:
+    """/api/v1/targets once ``count`` cluster targets have each been scraped (bounded wait).
+    Discovery hands its first targets over after up to 5 s (discovery/manager.go, updatert)."""
+    wait_until_ready(f"{running.url}/-/ready", running.process)
+    deadline, data = time.monotonic() + 30, targets(running.url)
+    while time.monotonic() < deadline:
+        active = k8s_active(data)
+        if len(active) >= count and not any(t["lastScrape"].startswith("0001") for t in active):
+            break
+        time.sleep(0.3)
+        data = targets(running.url)
+    return data
+
+
+def k8s_active(data: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [t for t in data["activeTargets"] if t["labels"]["job"] in K8S_JOBS]
+
+
+@pytest.fixture(scope="module")
+def cluster(generation: Generation,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Cluster, Dict[str, Any], List[Request]]]:
+    """One Prometheus on a fake API that serves watch-lists; then, for the requests only, a short
+    one on a fake that refuses them, as API servers without the WatchList feature do."""
+    if not generation.has_kubernetes_sd:
+        pytest.skip("no Kubernetes discovery in this build")
+    ipv6 = _ipv6_loopback()
+    servers = {"pod": MetricsServer(), "bare": MetricsServer(content_type=False),
+               "svc": MetricsServer(), "tls": MetricsServer(tls=True)}
+    if ipv6:
+        servers["v6"] = MetricsServer("::1")
+    directory = tmp_path_factory.mktemp("k8s")
+    try:
+        with FakeKubernetesApi() as api, FakeKubernetesApi(watch_list=False) as older:
+            populate(api, servers, ipv6)
+            populate(older, servers, ipv6)
+            runs = [start_prometheus(generation, fake, directory / name)
+                    for fake, name in ((api, "watch-list"), (older, "list-watch"))]
+            try:
+                data, _ = (settled_targets(run, EXPECTED) for run in runs)
+            finally:
+                for run in runs:
+                    run.process.stop()
+            yield Cluster(api, servers, ipv6), data, api.requests + older.requests
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def by_job(data: Dict[str, Any]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    found: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    for target in k8s_active(data):
+        found.setdefault(target["labels"]["job"], {})[target["scrapeUrl"]] = target
+    return found
+
+
+def test_the_cluster_jobs_scrape_exactly_what_the_annotations_and_nodes_say(cluster):
+    state, data, _ = cluster
+    api, port = state.api.address, {name: server.port for name, server in state.servers.items()}
+    six = port.get("v6", CLOSED)
+
+    assert {job: set(urls) for job, urls in by_job(data).items()} == {
+        "kubernetes-apiservers": {f"https://{api}/metrics"},
+        "kubernetes-nodes": {f"https://{api}/api/v1/nodes/node-1/proxy/metrics"},
+        "kubernetes-cadvisor": {f"https://{api}/api/v1/nodes/node-1/proxy/metrics/cadvisor"},
+        "kubernetes-service-endpoints": {f"http://127.0.0.1:{port['svc']}/svc/metrics",
+                                         f"https://127.0.0.1:{port['tls']}/metrics"},
+        "kubernetes-pods": {f"http://127.0.0.1:{port['pod']}/custom/metrics",
+                            f"http://127.0.0.1:{port['pod']}/portless",
+                            f"http://127.0.0.1:{port['bare']}/metrics",
+                            f"http://[::1]:{six}/six", f"http://[::1]:{six}/six-portless"},
+    }
+
+
+def test_each_target_is_scraped_where_it_says(cluster):
+    state, data, _ = cluster
+    health = {url: (t["health"], t["lastError"]) for urls in by_job(data).values() for url, t in urls.items()}
+    secure = f"https://127.0.0.1:{state.servers['tls'].port}/metrics"
+    # The workloads' jobs carry no CA for them: TLS spoken at the annotated port ends there.
+    assert "certificate" in health.pop(secure)[1]
+    if not state.ipv6:
+        health = {url: found for url, found in health.items() if "[::1]" not in url}
+    assert {url: found for url, found in health.items() if found != ("up", "")} == {}
+    assert set(state.servers["pod"].paths) == {"/custom/metrics", "/portless"}
+    assert set(state.servers["svc"].paths) == {"/svc/metrics"}
+    if state.ipv6:
+        assert set(state.servers["v6"].paths) == {"/six", "/six-portless"}
+
+
+def test_a_target_without_content_type_is_read_as_text(cluster):
+    state, data, _ = cluster
+    bare = by_job(data)["kubernetes-pods"][f"http://127.0.0.1:{state.servers['bare'].port}/metrics"]
+    assert (bare["health"], bare["lastError"]) == ("up", "")
+    assert state.servers["bare"].paths
+
+
+def test_pods_services_and_nodes_keep_their_labels(cluster):
+    state, data, _ = cluster
+    jobs = by_job(data)
+    pods = {t["labels"]["kubernetes_pod_name"]: t["labels"] for t in jobs["kubernetes-pods"].values()}
+    assert pods["annotated"]["kubernetes_namespace"] == "shop"
+    assert pods["annotated"]["app"] == "annotated"
+    services = {t["labels"]["kubernetes_name"]: t["labels"] for t in jobs["kubernetes-service-endpoints"].values()}
+    assert services["api"]["kubernetes_namespace"] == "shop"
+    assert services["api"]["tier"] == "api"
+    for job in ("kubernetes-nodes", "kubernetes-cadvisor"):
+        assert [t["labels"]["zone"] for t in jobs[job].values()] == ["z1"], job
+
+
+def test_unannotated_and_finished_pods_and_services_are_dropped(cluster):
+    _, data, _ = cluster
+    dropped = {(t["discoveredLabels"].get("job"),
+                t["discoveredLabels"].get("__meta_kubernetes_pod_name")
+                or t["discoveredLabels"].get("__meta_kubernetes_service_name"))
+               for t in data["droppedTargets"]}
+    for pod_name in ("unannotated", "succeeded", "failed"):
+        assert ("kubernetes-pods", pod_name) in dropped
+    assert ("kubernetes-service-endpoints", "hidden") in dropped
+
+
+def test_the_port_annotation_holds_for_ipv4_and_ipv6_with_or_without_container_ports(cluster):
+    state, data, _ = cluster
+    six = state.servers["v6"].port if state.ipv6 else CLOSED
+    addresses = {t["labels"]["kubernetes_pod_name"]: (t["discoveredLabels"]["__address__"],
+                                                      t["scrapeUrl"].split("/")[2])
+                 for t in by_job(data)["kubernetes-pods"].values()}
+    assert addresses["six"] == ("[::1]:1", f"[::1]:{six}")
+    assert addresses["six-portless"] == ("::1", f"[::1]:{six}")
+    assert addresses["annotated"] == ("127.0.0.1:1", f"127.0.0.1:{state.servers['pod'].port}")
+    assert addresses["portless"] == ("127.0.0.1", f"127.0.0.1:{state.servers['pod'].port}")
+
+
+def granted(rules: List[Dict[str, Any]]) -> Set[Tuple[str, str]]:
+    """(verb, resource or non-resource URL) pairs a ClusterRole's rules allow."""
+    pairs = set()
+    for rule in rules:
+        if "nonResourceURLs" in rule:
+            pairs |= {(verb, url) for verb in rule["verbs"] for url in rule["nonResourceURLs"]}
+            continue
+        for group in rule["apiGroups"]:
+            pairs |= {(verb, f"{group}/{resource}" if group else resource)
+                      for verb in rule["verbs"] for resource in rule["resources"]}
+    return pairs
+
+
+def test_the_cluster_role_grants_exactly_what_prometheus_asked_for(cluster):
+    _, _, requests = cluster
+    asked = {authorization_attributes(request) for request in requests}
+
+    assert asked == granted(RBAC_RULES)
+    assert {verb for verb, _ in asked} <= {"get", "list", "watch"}
+    # Both ways an informer starts were taken: the streaming watch-list, and list then watch.
+    assert any("sendInitialEvents=true" in request.path for request in requests)
+    assert ("list", "pods") in asked
+
+
+def test_without_kubernetes_discovery_promtool_names_the_field(generation, tmp_path):
+    """Debian's 2.42: the discovery blocks are refused; everything else loads."""
+    if generation.has_kubernetes_sd:
+        pytest.skip("this build has Kubernetes discovery: the tests above run it")
+    document = rendered(generation)
+    account = tmp_path / "sa"
+    write_service_account(account)
+    config = tmp_path / "prometheus.yml"
+    config.write_text(yaml.safe_dump(document, sort_keys=False).replace(SERVICE_ACCOUNT_DIR, str(account)))
+    refused = promtool_check(generation, config)
+    for job in document["scrape_configs"]:
+        if job.pop("kubernetes_sd_configs", None) is not None:
+            job["static_configs"] = [{"targets": ["127.0.0.1:1"]}]
+    config.write_text(yaml.safe_dump(document, sort_keys=False).replace(SERVICE_ACCOUNT_DIR, str(account)))
+
+    assert refused.returncode != 0
+    assert "field kubernetes_sd_configs not found" in refused.stdout + refused.stderr
+    accepted = promtool_check(generation, config)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def promtool_check(generation: Generation, config: Path) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([generation.promtool, "check", "config", str(config)],
+                          capture_output=True, text=True, timeout=60, check=False)
