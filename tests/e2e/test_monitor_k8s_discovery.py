@@ -9,17 +9,13 @@ services point at small loopback metrics servers. Debian's 2.42 is built without
 discovery: there the test shows that promtool refuses the field and accepts the rest.
 """
 
-import http.server
+import copy
 import json
-import socket
-import ssl
 import subprocess
-import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Set, Tuple
 
 import pytest
 import yaml
@@ -29,103 +25,19 @@ from domain.kubernetes.rbac import RBAC_RULES
 from scripts.localrun.generations import Generation
 from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.builders import make_plan
-from tests.support.k8s_discovery_api import FakeKubernetesApi, Request, authorization_attributes, write_service_account
-from tests.support.tls import CERT_PEM, KEY_PEM
+from tests.support.k8s_discovery_api import FakeKubernetesApi, write_service_account
+from tests.support.k8s_requests import Request, authorization_attributes
+from tests.support.k8s_workloads import CLOSED, MetricsServer, annotations, ipv6_loopback, pod, service
 
 pytestmark = pytest.mark.e2e
 IN_CLUSTER_API = "kubernetes.default.svc:443"
-METRICS = b"# TYPE demo_up gauge\ndemo_up 1\n"
-CLOSED = 1  # a port nothing listens on: a target still there means the annotation was ignored
-EXPECTED = 10  # cluster targets: see test_discovered_targets
+EXPECTED = 10  # cluster targets, see the first test
 K8S_JOBS = ("kubernetes-apiservers", "kubernetes-nodes", "kubernetes-cadvisor",
             "kubernetes-service-endpoints", "kubernetes-pods")
 
 
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
-            sock.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-class MetricsServer:
-    """A loopback /metrics endpoint that records the paths it served."""
-
-    def __init__(self, host: str = "127.0.0.1", tls: bool = False, content_type: bool = True) -> None:
-        self.paths: List[str] = []
-        server_class = type("Server", (http.server.ThreadingHTTPServer,), {
-            "address_family": socket.AF_INET6 if ":" in host else socket.AF_INET,
-            "daemon_threads": True})
-        self._server = server_class((host, 0), self._handler(content_type))
-        if tls:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            with tempfile.TemporaryDirectory() as directory:
-                (Path(directory) / "c.pem").write_text(CERT_PEM + KEY_PEM)
-                context.load_cert_chain(str(Path(directory) / "c.pem"))
-            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
-        self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def _handler(self, content_type: bool) -> type:
-        paths = self.paths
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                paths.append(self.path)
-                self.send_response(200)
-                if content_type:
-                    self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(METRICS)))
-                self.end_headers()
-                self.wfile.write(METRICS)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-
-# --- the cluster's objects ----------------------------------------------------------------------
-
-def annotations(port: int, path: Optional[str] = None, scheme: Optional[str] = None) -> Dict[str, str]:
-    found = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port)}
-    if path:
-        found["prometheus.io/path"] = path
-    if scheme:
-        found["prometheus.io/scheme"] = scheme
-    return found
-
-
-def pod(name: str, ip: str, notes: Dict[str, str], phase: str = "Running",
-        ports: Tuple[int, ...] = (CLOSED,)) -> Dict[str, Any]:
-    return {"metadata": {"name": name, "namespace": "shop", "labels": {"app": name},
-                         "annotations": notes},
-            "spec": {"nodeName": "node-1", "containers": [{"name": "main", "ports": [
-                {"name": f"p{i}", "containerPort": port, "protocol": "TCP"}
-                for i, port in enumerate(ports)]}]},
-            "status": {"phase": phase, "podIP": ip, "podIPs": [{"ip": ip}], "hostIP": "127.0.0.1"}}
-
-
-def service(name: str, namespace: str, notes: Dict[str, str], port_name: str = "web",
-            port: int = CLOSED) -> Tuple[Dict[str, Any], Dict[str, Any]]:
-    """A Service and its Endpoints, whose one address is 127.0.0.1 on ``port``."""
-    meta = {"name": name, "namespace": namespace, "labels": {"tier": name}, "annotations": notes}
-    return ({"metadata": meta, "spec": {"clusterIP": "10.0.0.1", "ports": [
-                {"name": port_name, "port": 443, "protocol": "TCP"}]}},
-            {"metadata": {"name": name, "namespace": namespace, "labels": {"tier": name}},
-             "subsets": [{"addresses": [{"ip": "127.0.0.1"}],
-                          "ports": [{"name": port_name, "port": port, "protocol": "TCP"}]}]})
-
-
 class Cluster(NamedTuple):
+    generation: Generation
     api: FakeKubernetesApi
     servers: Dict[str, MetricsServer]
     ipv6: bool
@@ -158,6 +70,7 @@ def populate(api: FakeKubernetesApi, servers: Dict[str, MetricsServer], ipv6: bo
 
 def pointed_at(document: Dict[str, Any], api: FakeKubernetesApi, account: Path) -> str:
     """The rendered file with only the cluster's whereabouts changed (see the module docstring)."""
+    document = copy.deepcopy(document)
     for job in document["scrape_configs"]:
         for sd in job.get("kubernetes_sd_configs", []):
             sd.update(api_server=api.url, tls_config={"ca_file": f"{SERVICE_ACCOUNT_DIR}/ca.crt"},
@@ -217,7 +130,7 @@ def cluster(generation: Generation,
     one on a fake that refuses them, as API servers without the WatchList feature do."""
     if not generation.has_kubernetes_sd:
         pytest.skip("no Kubernetes discovery in this build")
-    ipv6 = _ipv6_loopback()
+    ipv6 = ipv6_loopback()
     servers = {"pod": MetricsServer(), "bare": MetricsServer(content_type=False),
                "svc": MetricsServer(), "tls": MetricsServer(tls=True)}
     if ipv6:
@@ -234,7 +147,7 @@ def cluster(generation: Generation,
             finally:
                 for run in runs:
                     run.process.stop()
-            yield Cluster(api, servers, ipv6), data, api.requests + older.requests
+            yield Cluster(generation, api, servers, ipv6), data, api.requests + older.requests
     finally:
         for server in servers.values():
             server.stop()
@@ -245,6 +158,20 @@ def by_job(data: Dict[str, Any]) -> Dict[str, Dict[str, Dict[str, Any]]]:
     for target in k8s_active(data):
         found.setdefault(target["labels"]["job"], {})[target["scrapeUrl"]] = target
     return found
+
+
+def test_only_the_whereabouts_of_the_cluster_change(cluster, tmp_path):
+    state, _, _ = cluster
+    charm = rendered(state.generation)
+    text = pointed_at(charm, state.api, tmp_path)
+    back = yaml.safe_load(text.replace(str(tmp_path), SERVICE_ACCOUNT_DIR).replace(state.api.address, IN_CLUSTER_API))
+    for job in back["scrape_configs"]:
+        for sd in job.get("kubernetes_sd_configs", []):
+            assert (sd.pop("api_server"), sd.pop("tls_config"), sd.pop("authorization")) == (
+                f"https://{IN_CLUSTER_API}", {"ca_file": f"{SERVICE_ACCOUNT_DIR}/ca.crt"},
+                {"credentials_file": f"{SERVICE_ACCOUNT_DIR}/token"})
+
+    assert back == charm
 
 
 def test_the_cluster_jobs_scrape_exactly_what_the_annotations_and_nodes_say(cluster):
