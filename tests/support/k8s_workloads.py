@@ -41,7 +41,8 @@ class MetricsServer:
                 context.load_cert_chain(str(Path(directory) / "c.pem"))
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
         self._thread.start()
 
     def _handler(self, content_type: bool) -> type:
