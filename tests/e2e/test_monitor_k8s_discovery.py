@@ -126,8 +126,9 @@ def k8s_active(data: Dict[str, Any]) -> List[Dict[str, Any]]:
 @pytest.fixture(scope="module")
 def cluster(generation: Generation,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[Cluster, Dict[str, Any], List[Request]]]:
-    """One Prometheus on a fake API that serves watch-lists; then, for the requests only, a short
-    one on a fake that refuses them, as API servers without the WatchList feature do."""
+    """Two Prometheus processes at once, each on its own fake API: one that serves streaming
+    watch-lists, whose targets the tests read, and one that refuses them, as API servers without
+    the WatchList feature do, whose requests (list, then watch) join the first one's."""
     if not generation.has_kubernetes_sd:
         pytest.skip("no Kubernetes discovery in this build")
     ipv6 = ipv6_loopback()
@@ -140,9 +141,10 @@ def cluster(generation: Generation,
         with FakeKubernetesApi() as api, FakeKubernetesApi(watch_list=False) as older:
             populate(api, servers, ipv6)
             populate(older, servers, ipv6)
-            runs = [start_prometheus(generation, fake, directory / name)
-                    for fake, name in ((api, "watch-list"), (older, "list-watch"))]
+            runs: List[Running] = []
             try:
+                for fake, name in ((api, "watch-list"), (older, "list-watch")):
+                    runs.append(start_prometheus(generation, fake, directory / name))
                 data, _ = (settled_targets(run, EXPECTED) for run in runs)
             finally:
                 for run in runs:
