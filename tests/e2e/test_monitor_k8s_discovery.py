@@ -6,7 +6,8 @@ entry gets ``api_server`` with the CA and token files that in-cluster configurat
 implicitly (client-go rest.InClusterConfig), the service account directory becomes a temporary
 one, and the in-cluster API address ``kubernetes.default.svc:443`` becomes the fake's. Pods and
 services point at small loopback metrics servers. Debian's 2.42 is built without Kubernetes
-discovery: there the test shows that promtool refuses the field and accepts the rest.
+discovery: there promtool refuses the field and accepts the rest, and 2.42 runs the same
+relabelling on static targets labelled as discovery would label them.
 """
 
 import copy
@@ -96,8 +97,13 @@ class Running(NamedTuple):
 
 def start_prometheus(generation: Generation, api: FakeKubernetesApi, directory: Path) -> Running:
     directory.mkdir()
+    return start_with(generation, pointed_at(rendered(generation), api, api.write_service_account(directory / "sa")),
+                      directory)
+
+
+def start_with(generation: Generation, text: str, directory: Path) -> Running:
     config = directory / "prometheus.yml"
-    config.write_text(pointed_at(rendered(generation), api, api.write_service_account(directory / "sa")))
+    config.write_text(text)
     port = free_port()
     process = ManagedProcess([generation.prometheus, f"--config.file={config}",
                               f"--storage.tsdb.path={directory / 'data'}",
@@ -300,3 +306,51 @@ def test_without_kubernetes_discovery_promtool_names_the_field(generation, tmp_p
 def promtool_check(generation: Generation, config: Path) -> "subprocess.CompletedProcess[str]":
     return subprocess.run([generation.promtool, "check", "config", str(config)],
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def discovered(address: str, role: str, port: int, path: str, phase: str = "Running") -> Dict[str, Any]:
+    """A static target labelled as Kubernetes discovery labels an annotated pod or endpoint."""
+    meta = f"__meta_kubernetes_{role}_annotation_prometheus_io"
+    labels = {f"{meta}_scrape": "true", f"{meta}_port": str(port), f"{meta}_path": path,
+              "__meta_kubernetes_namespace": "shop", f"__meta_kubernetes_{role}_name": path.strip("/")}
+    if role == "pod":
+        labels["__meta_kubernetes_pod_phase"] = phase
+    return {"targets": [address], "labels": labels}
+
+
+def test_on_2x_the_same_relabelling_holds_without_discovery(generation, tmp_path):
+    """2.42 cannot discover, but it runs the same relabelling on targets labelled as discovery
+    would label them: the annotated port for IPv4 and IPv6, finished pods dropped."""
+    if generation.has_kubernetes_sd:
+        pytest.skip("this build has Kubernetes discovery: the tests above run it")
+    ipv6 = ipv6_loopback()
+    v4, v6 = MetricsServer(), MetricsServer("::1") if ipv6 else None
+    six = v6.port if v6 else CLOSED
+    groups = {
+        "kubernetes-pods": [discovered("127.0.0.1:1", "pod", v4.port, "/four"),
+                            discovered("127.0.0.1", "pod", v4.port, "/four-portless"),
+                            discovered("127.0.0.1:1", "pod", v4.port, "/done", "Succeeded"),
+                            discovered("127.0.0.1:1", "pod", v4.port, "/failed", "Failed"),
+                            discovered("[::1]:1", "pod", six, "/six"),
+                            discovered("::1", "pod", six, "/six-portless")],
+        "kubernetes-service-endpoints": [discovered("[::1]:1", "service", six, "/svc-six")]}
+    document = rendered(generation)
+    for job in document["scrape_configs"]:
+        if job.pop("kubernetes_sd_configs", None) is not None:
+            job["static_configs"] = groups.get(job["job_name"], [])
+    text = yaml.safe_dump(document, sort_keys=False).replace(
+        SERVICE_ACCOUNT_DIR, str(write_service_account(tmp_path / "sa")))
+    running = start_with(generation, text, tmp_path)
+    try:
+        data = settled_targets(running, 5)
+    finally:
+        running.process.stop()
+        for server in (v4, v6):
+            if server:
+                server.stop()
+
+    scraped = {t["scrapeUrl"]: t["health"] for t in k8s_active(data)}
+    assert set(scraped) == {f"http://127.0.0.1:{v4.port}/four", f"http://127.0.0.1:{v4.port}/four-portless",
+                            f"http://[::1]:{six}/six", f"http://[::1]:{six}/six-portless",
+                            f"http://[::1]:{six}/svc-six"}
+    assert {url for url, health in scraped.items() if health != "up" and (ipv6 or "[::1]" not in url)} == set()
