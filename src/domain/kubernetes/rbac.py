@@ -13,10 +13,15 @@ role without rules is not possible: Juju refuses it ("rules is required", caas/s
 
 from typing import Any, Dict, List
 
+# Exactly what the monitor-k8s jobs ask of the API server, read-only (proven against a real
+# Prometheus 3.x: tests/e2e/test_monitor_k8s_discovery.py). Discovery's informers list and watch
+# pods, services, endpoints and nodes cluster-wide (a watch-list, where the server offers it, is a
+# watch; a list otherwise), and never get one object; the kubelet's metrics and cAdvisor are
+# read with get on nodes/proxy; the API servers' own /metrics is a non-resource URL.
 RBAC_RULES: List[Dict[str, Any]] = [
-    {"apiGroups": [""],
-     "resources": ["nodes", "nodes/metrics", "nodes/proxy", "services", "endpoints", "pods"],
-     "verbs": ["get", "list", "watch"]},
+    {"apiGroups": [""], "resources": ["pods", "services", "endpoints", "nodes"],
+     "verbs": ["list", "watch"]},
+    {"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]},
     {"nonResourceURLs": ["/metrics"], "verbs": ["get"]},
 ]
 NO_GRANT_RULES: List[Dict[str, Any]] = [{"nonResourceURLs": ["/version"], "verbs": ["get"]}]

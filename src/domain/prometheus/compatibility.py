@@ -14,7 +14,9 @@ OLDEST_SUPPORTED: Version = (2, 11, 0)
 TLS_SINCE: Version = (2, 24, 0)
 # 3.0.0: the console templates and their --web.console.* flags are gone; external label
 # values expand $VAR (a literal $ is written $$); scrape configs take
-# fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it.
+# fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it
+# (CHANGELOG 3.0.0, #15136: the field's first release; 2.x refuses the file, "field
+# fallback_scrape_protocol not found in type config.ScrapeConfig").
 PROMETHEUS_3: Version = (3, 0, 0)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.kubernetes.rbac import NO_GRANT_RULES
+from domain.kubernetes.rbac import NO_GRANT_RULES, RBAC_RULES
 from scripts.localrun.pod import materialise
 from tests.support.builders import make_plan
 from tests.support.extract import cli_flag, config_file, container
@@ -53,8 +53,8 @@ def test_monitor_k8s_grants_cluster_wide_read_access():
 
     role = spec["serviceAccount"]["roles"][0]
     assert role["global"] is True
-    assert {"pods", "nodes", "endpoints", "services", "nodes/proxy"} <= set(role["rules"][0]["resources"])
-    assert set(role["rules"][0]["verbs"]) == {"get", "list", "watch"}
+    assert role["rules"] == RBAC_RULES
+    assert {verb for rule in role["rules"] for verb in rule["verbs"]} == {"get", "list", "watch"}
 
 
 def test_without_monitor_k8s_the_same_role_grants_nothing_and_pods_get_no_token():
