@@ -154,40 +154,34 @@ def _requirement(tokens: List[str], position: int) -> Union[Tuple[Requirement, i
 
 
 def _value_set(tokens: List[str], position: int) -> Union[Tuple[Tuple[str, ...], int], str]:
-    """``(v1,v2,...)`` as apimachinery's parseValues/parseIdentifiersList read it, quirks included:
-    ``(,)`` and ``()`` are the empty value, ``(a,,)`` is refused while ``(a,,,)`` is not."""
+    """``(v1,v2,...)``: values separated by commas, where a missing value is the empty one
+    (``()``, ``(,)``, ``(a,,)`` all hold ""), as apimachinery's parseValues reads them."""
     def at(i: int) -> str:
         return tokens[i] if i < len(tokens) else ""  # "": the end of the string
 
     if at(position) != "(":
         return f"found '{at(position)}' expected: '('"
     position += 1
-    if at(position) == ")":
-        return ("",), position + 1
-    if at(position) != "," and (at(position) == "" or _is_symbol(at(position))):
-        return f"found '{at(position)}', expected: ',', ')' or identifier"
     values = set()
+    expect_value = True
     while True:
         item = at(position)
         position += 1
-        if item == "" or (item != "," and _is_symbol(item)):
-            return f"found '{item}', expected: ',', or identifier"
-        if item != ",":
+        if item == ")":
+            if expect_value:
+                values.add("")
+            return tuple(sorted(values)), position
+        if item == ",":
+            if expect_value:
+                values.add("")
+            expect_value = True
+        elif item == "" or _is_symbol(item):
+            return f"found '{item}', expected: ',', ')' or identifier"
+        elif not expect_value:
+            return f"found '{item}', expected: ',' or ')'"
+        else:
             values.add(item)
-            if at(position) == ")":
-                break
-            if at(position) != ",":
-                return f"found '{at(position)}', expected: ',' or ')'"
-            continue
-        if not values:
-            values.add("")
-        if at(position) == ")":
-            values.add("")
-            break
-        if at(position) == ",":
-            position += 1
-            values.add("")
-    return tuple(sorted(values)), position + 1
+            expect_value = False
 
 
 def _key_problem(key: str) -> Optional[str]:
