@@ -281,3 +281,39 @@ def test_label_selectors_are_judged_as_prometheus_judges_them(generation, tmp_pa
                 != (not isinstance(parse(label), str)) and label not in policy]
     assert disagree == []
     assert sum(f"SUCCESS: {path}" in output for path in files) > len(VALID)  # both answers occur
+
+
+def test_hostile_bags_through_the_charm_process_are_dropped_alone(tmp_path):
+    """./dispatch -> ops -> the charm, with Juju's hook tools doubled: one relation hook with a
+    bag of each relation that no reader may crash on, beside good ones."""
+    from scripts.localrun.fake_k8s import FakeKubernetesApi as PodsApi
+    from scripts.localrun.juju_sim import JujuSim
+
+    pods_api = PodsApi()
+    try:
+        sim = JujuSim(Path(__file__).resolve().parents[2], tmp_path / "juju",
+                      extra_env={"KUBECONFIG": str(pods_api.write_kubeconfig(tmp_path / "kubeconfig"))})
+        sim.attach_image("prom/prometheus:v3.5.0")
+        sim.set_leader(True)
+        sim.add_relation("alertmanager-dispatch", "am", ["am/0", "am/1"], unit_data={
+            "am/0": {"url": "http://am-0:9093/\x00\ud800" + "x" * 100_000}, "am/1": {"url": "http://am-1:9093"}})
+        legacy_id = sim.add_relation("alertmanager", "am-legacy", ["am-legacy/0", "am-legacy/1"], unit_data={
+            "am-legacy/0": {"alerting_config": "[" * 16_000 + "]" * 300},
+            "am-legacy/1": {"alerting_config": AS_SENT}})
+
+        result = sim.run_hook("alertmanager-relation-changed", relation_id=legacy_id)
+    finally:
+        pods_api.stop()
+
+    assert result.ok, str(result)
+    status, message = sim.unit_status()
+    assert status == "waiting"
+    assert "ignored relation data: alertmanager:1 am-legacy/0: alerting_config: nests deeper" in message
+    assert "(and 1 more, see juju debug-log)" in message
+    assert any("alertmanager-dispatch:0 am/0: url is" in line for line in sim.juju_log())
+    spec, _ = sim.pod_spec()
+    _, document = prometheus_yml_of(spec)
+    entries = document["alerting"]["alertmanagers"]
+    assert entries[0]["static_configs"] == [{"targets": ["am-1:9093"]}]
+    assert entries[1]["kubernetes_sd_configs"][0]["namespaces"] == {"names": ["lma"]}
+    assert spec["serviceAccount"]["roles"][1]["name"] == "prometheus-alertmanager-discovery"
