@@ -15,13 +15,16 @@ kubernetes/apimachinery (pkg/labels/selector.go), so the same grammar decides he
   of letters, digits, ``-``, ``_``, ``.`` starting and ending alphanumeric), every value as a
   label value (at most 63, the same characters, empty allowed), ``>``/``<`` values as int64.
 
-One divergence is ours: the Go lexer stops at a NUL byte and ignores what follows, so control
-characters are refused before parsing.
+Anything but printable ASCII, tab, CR and LF is refused before parsing. Outside ASCII that
+changes only the message (such a character can only stand in a key or value, which it makes
+invalid); for controls it is ours: the Go lexer stops at a NUL byte and ignores what follows.
 """
 
 import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple, Union
+
+from domain.values.text import excerpt
 
 MAX_SELECTOR_CHARS = 1024
 _SYMBOLS = "=!(),<>"
@@ -54,8 +57,8 @@ def parse(text: str) -> Union[Tuple[Requirement, ...], str]:
     """The requirements of ``text``, or why Kubernetes (and so Prometheus) refuses it."""
     if len(text) > MAX_SELECTOR_CHARS:
         return f"is longer than {MAX_SELECTOR_CHARS} characters"
-    if any((ord(c) < 0x20 and c not in " \t\r\n") or ord(c) == 0x7F for c in text):
-        return "holds a control character"
+    if any(not " " <= c <= "~" and c not in "\t\r\n" for c in text):
+        return "holds a character other than printable ASCII, tab or line breaks"
     tokens = _lex(text)
     if isinstance(tokens, str):
         return tokens
@@ -69,11 +72,11 @@ def parse(text: str) -> Union[Tuple[Requirement, ...], str]:
         requirements.append(requirement)
         if position < len(tokens):
             if tokens[position] != ",":
-                return f"found '{tokens[position]}', expected: ',' or 'end of string'"
+                return f"found {excerpt(tokens[position])}, expected: ',' or 'end of string'"
             position += 1
             if position == len(tokens) or (_is_symbol(tokens[position]) and tokens[position] != "!"):
                 following = tokens[position] if position < len(tokens) else ""
-                return f"found '{following}', expected: identifier after ','"
+                return f"found {excerpt(following)}, expected: identifier after ','"
     return tuple(requirements)
 
 
@@ -107,7 +110,7 @@ def _lex(text: str) -> Union[List[str], str]:
                     i += length
                     break
             else:  # pragma: no cover (every single symbol is an operator)
-                return f"error expected: keyword found '{run}'"
+                return f"error expected: keyword found {excerpt(run)}"
         else:
             j = i
             while j < len(text) and text[j] not in _SYMBOLS and text[j] not in " \t\r\n":
@@ -123,7 +126,7 @@ def _requirement(tokens: List[str], position: int) -> Union[Tuple[Requirement, i
         position += 1
     key = tokens[position] if position < len(tokens) else ""
     if position >= len(tokens) or _is_symbol(key):
-        return f"found '{key}', expected: identifier"
+        return f"found {excerpt(key)}, expected: identifier"
     key_problem = _key_problem(key)
     if key_problem:
         return key_problem
@@ -131,10 +134,10 @@ def _requirement(tokens: List[str], position: int) -> Union[Tuple[Requirement, i
     if position == len(tokens) or tokens[position] == ",":
         return Requirement(key, "!" if negated else "exists"), position
     if negated:
-        return f"found '{tokens[position]}', expected: ',' or 'end of string'"
+        return f"found {excerpt(tokens[position])}, expected: ',' or 'end of string'"
     operator = tokens[position]
     if operator not in _BINARY:
-        return f"found '{operator}', expected: in, notin, =, ==, !=, gt, lt"
+        return f"found {excerpt(operator)}, expected: in, notin, =, ==, !=, gt, lt"
     position += 1
     if operator in ("in", "notin"):
         found = _value_set(tokens, position)
@@ -146,7 +149,7 @@ def _requirement(tokens: List[str], position: int) -> Union[Tuple[Requirement, i
         if following == ",":
             values = ("",)
         elif _is_symbol(following):
-            return f"found '{following}', expected: identifier"
+            return f"found {excerpt(following)}, expected: identifier"
         else:
             values, position = (following,), position + 1
     problem = _values_problem(key, operator, values)
@@ -160,7 +163,7 @@ def _value_set(tokens: List[str], position: int) -> Union[Tuple[Tuple[str, ...],
         return tokens[i] if i < len(tokens) else ""  # "": the end of the string
 
     if at(position) != "(":
-        return f"found '{at(position)}' expected: '('"
+        return f"found {excerpt(at(position))} expected: '('"
     position += 1
     values = set()
     expect_value = True
@@ -176,9 +179,9 @@ def _value_set(tokens: List[str], position: int) -> Union[Tuple[Tuple[str, ...],
                 values.add("")
             expect_value = True
         elif item == "" or _is_symbol(item):
-            return f"found '{item}', expected: ',', ')' or identifier"
+            return f"found {excerpt(item)}, expected: ',', ')' or identifier"
         elif not expect_value:
-            return f"found '{item}', expected: ',' or ')'"
+            return f"found {excerpt(item)}, expected: ',' or ')'"
         else:
             values.add(item)
             expect_value = False
@@ -187,9 +190,9 @@ def _value_set(tokens: List[str], position: int) -> Union[Tuple[Tuple[str, ...],
 def _key_problem(key: str) -> Optional[str]:
     prefix, slash, name = key.rpartition("/")
     if slash and (not prefix or "/" in prefix or len(prefix) > 253 or not _DNS_SUBDOMAIN.fullmatch(prefix)):
-        return f"key '{key[:80]}': the prefix must be a lowercase DNS subdomain of at most 253 characters"
+        return f"key {excerpt(key)}: the prefix must be a lowercase DNS subdomain of at most 253 characters"
     if not name or len(name) > 63 or not _NAME.fullmatch(name):
-        return (f"key '{key[:80]}': a name of at most 63 letters, digits, '-', '_' or '.', "
+        return (f"key {excerpt(key)}: a name of at most 63 letters, digits, '-', '_' or '.', "
                 "starting and ending with a letter or digit")
     return None
 
@@ -197,9 +200,9 @@ def _key_problem(key: str) -> Optional[str]:
 def _values_problem(key: str, operator: str, values: Tuple[str, ...]) -> Optional[str]:
     for value in values:
         if len(value) > 63 or not _VALUE.fullmatch(value):
-            return (f"{key}: value '{value[:80]}' is not a label value (at most 63 letters, digits, "
+            return (f"{excerpt(key)}: value {excerpt(value)} is not a label value (at most 63 letters, digits, "
                     "'-', '_' or '.', starting and ending with a letter or digit)")
     # strconv.ParseInt(value, 10, 64); the value is at most 63 characters by now
     if operator in (">", "<") and not (_INT64.fullmatch(values[0]) and -2**63 <= int(values[0]) < 2**63):
-        return f"{key}{operator}: the value must be an integer"
+        return f"{excerpt(key)}{operator}: the value must be an integer"
     return None

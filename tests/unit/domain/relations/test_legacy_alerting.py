@@ -141,7 +141,8 @@ def test_pod_discovery_asks_for_the_role_static_targets_do_not():
     (with_sd(selectors=[{"role": "pod", "field": "spec.nodeName=x"}]), "field selectors are not read"),
     (with_sd(selectors=[{"role": "pod", "label": "a=b=c"}]), "label selector 'a=b=c' found '='"),
     (with_sd(selectors=[{"role": "pod", "label": 5}]), "label is not a string"),
-    (with_sd(selectors=[{"role": "pod", "label": "a\x00,b"}]), "control character"),
+    (with_sd(selectors=[{"role": "pod", "label": "a\x00,b"}]), "other than printable ASCII"),
+    (with_sd(selectors=[{"role": "pod", "label": "a=\u2028\ud800"}]), "other than printable ASCII"),
     (with_entry(scheme="ftp"), "scheme 'ftp' is not http or https"),
     (with_entry(scheme="HTTP"), "is not http or https"),
     (with_entry(path_prefix="x"), "path_prefix 'x' is not a URL path"),
@@ -162,6 +163,8 @@ def test_pod_discovery_asks_for_the_role_static_targets_do_not():
     ('{"alertmanagers": [1e99999]}', "alertmanagers[0] is not a JSON object"),
     ("[" * 5_000 + "]" * 5_000, "nests deeper than 8 levels"),
     ('{"a": "' + "[" * 100 + '"}', "'a' is not accepted"),  # brackets inside strings do not count
+    ('{"a\\"[": "\\\\' + "[" * 100 + '"}', "is not accepted"),  # nor escaped quotes and backslashes
+    ('{"a": "\\"' + "[" * 100 + '"}', "'a' is not accepted"),
     ("x" * (MAX_CONFIG_BYTES + 1), f"more than the {MAX_CONFIG_BYTES} accepted"),
     ({"alertmanagers": [{"static_configs": [{"targets": ["a:1"]}]}] * 17}, "more than the 16 accepted"),
 ], ids=lambda value: json.dumps(value)[:40])
