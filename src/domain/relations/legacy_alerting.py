@@ -19,7 +19,7 @@ v2 only from 3.0).
 Pod labels: old Juju labelled pods ``juju-app=<app>``, newer Juju ``app.kubernetes.io/name=<app>``,
 where the selector as sent matches nothing. A Kubernetes selector cannot say "either key", so a
 selector naming ``juju-app`` is rendered twice, as sent and with the new key; Prometheus counts
-an Alertmanager found by both once (notifier.go ``alertmanagerSet.sync`` keeps one per URL).
+an Alertmanager found by both once (notifier/: ``alertmanagerSet.sync`` keeps one per URL).
 """
 
 import json
