@@ -79,3 +79,10 @@ def test_what_is_accepted_renders_to_text_that_reads_the_same(text):
     requirements = parse(text)
     if not isinstance(requirements, str):
         assert parse(render(requirements)) == requirements
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_parsed_or_refused_with_a_printable_reason(text):
+    found = parse(text)
+    if isinstance(found, str):
+        assert found.isprintable() and len(found) < 300

@@ -198,3 +198,20 @@ def test_any_json_is_read_or_refused_never_raises(value):
 @given(st.text(max_size=200))
 def test_any_text_is_read_or_refused_never_raises(text):
     read(relation({"alerting_config": text}), "lma", PROM2)
+
+
+def test_bounds_are_inclusive():
+    nested = '{"alertmanagers": [{"x": ' + "[" * 5 + "]" * 5 + "}]}"  # 8 levels: read on, refused for 'x'
+    assert "'x' is not accepted" in read_one(nested)
+    assert "nests deeper" in read_one(nested.replace("[" * 5, "[" * 6).replace("]" * 5, "]" * 6))
+    sixteen = {"alertmanagers": [{"static_configs": [{"targets": [f"a{i}:1" for i in range(16)]}]}]}
+    assert len(read_one(sixteen)[0].static_targets) == 16
+    padded = json.dumps(AS_SENT)
+    padded = padded[:-1] + " " * (MAX_CONFIG_BYTES - len(padded)) + "}"
+    assert len(padded) == MAX_CONFIG_BYTES and not isinstance(read_one(padded), str)
+
+
+def test_one_selector_per_role_as_prometheus_requires():
+    assert "duplicated selector role" in read_one(with_sd(selectors=[{"role": "pod", "label": "a=b"},
+                                                                      {"role": "pod", "label": "c=d"}]))
+    assert read_one(with_sd(selectors=[{"role": "pod", "label": "", "field": ""}]))[0].selectors == ("",)
