@@ -33,7 +33,7 @@ def read_inputs(facts: Facts) -> RelationInputs:
             dropped.extend(dispatch.dropped)
         elif relation.endpoint == LEGACY_ALERTMANAGER:
             found = legacy_alerting.read(relation, facts.identity.namespace, facts.image.version)
-            legacy.extend(entry for entry in found.alertmanagers if entry not in legacy)
+            legacy += [entry for entry in found.alertmanagers if entry not in legacy]
             dropped.extend(found.dropped)
     return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped),
                           legacy_alertmanagers=tuple(legacy))

@@ -215,3 +215,20 @@ def test_one_selector_per_role_as_prometheus_requires():
     assert "duplicated selector role" in read_one(with_sd(selectors=[{"role": "pod", "label": "a=b"},
                                                                       {"role": "pod", "label": "c=d"}]))
     assert read_one(with_sd(selectors=[{"role": "pod", "label": "", "field": ""}]))[0].selectors == ("",)
+
+
+def test_inputs_gather_every_relation_once_in_the_models_namespace():
+    import dataclasses
+
+    from domain.relations.inputs import read_inputs
+    from tests.support.builders import make_facts
+
+    one, same = relation(bag(AS_SENT), rid=1), relation(bag(AS_SENT), rid=2)
+    other = relation(bag({"alertmanagers": [{"static_configs": [{"targets": ["b:1"]}]}]}), rid=3)
+    facts = dataclasses.replace(make_facts("prom/prometheus:v3.5.0", model="lma"), relations=(one, same, other))
+
+    inputs = read_inputs(facts)
+
+    assert [entry.selectors[:1] or entry.static_targets for entry in inputs.legacy_alertmanagers] == [
+        ("juju-app=alertmanager",), ("b:1",)]
+    assert {entry.namespace for entry in inputs.legacy_alertmanagers} == {"lma"}
