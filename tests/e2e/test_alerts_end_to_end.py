@@ -41,6 +41,7 @@ from scripts.localrun.pod import LocalPod
 from scripts.localrun.processes import ManagedProcess, free_port, wait_until_ready
 from tests.support.builders import make_config
 from tests.support.k8s_discovery_api import FakeKubernetesApi
+from tests.support.k8s_requests import authorization_attributes
 from tests.unit.domain.relations.test_label_selector import INVALID, VALID
 
 pytestmark = pytest.mark.e2e
@@ -219,13 +220,15 @@ def test_an_alert_reaches_alertmanager_through_both_relations(generation, start_
             dropped = [a["url"] for a in pod.api("/api/v1/alertmanagers")["droppedAlertmanagers"]]
         finally:
             pod.stop()
-        requests = [r.path for r in api.requests]
+        requests = list(api.requests)
     # each Alertmanager once, found by both selectors or not; the peering port dropped
     assert urls == sorted(f"http://127.0.0.1:{port}/api/v{1 if name == 'legacy-static' else 2}/alerts"
                           for name, port in ports.items())
     if generation.has_kubernetes_sd:
         assert any(":9094/" in url for url in dropped)
-        pod_paths = [path for path in requests if "/pods" in path]
+        # all it asked is what the Role grants: list and watch pods, in the model's namespace
+        assert {authorization_attributes(r) for r in requests} <= {("list", "pods"), ("watch", "pods")}
+        pod_paths = [r.path for r in requests]
         assert pod_paths and all(path.startswith("/api/v1/namespaces/lma/pods?") for path in pod_paths)
         assert any("labelSelector=juju-app%3Dam-legacy" in path for path in pod_paths)
         assert any("labelSelector=app.kubernetes.io%2Fname%3Dam-legacy" in path for path in pod_paths)

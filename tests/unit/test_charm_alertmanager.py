@@ -134,7 +134,7 @@ def test_legacy_alerting_config_is_pinned_rendered_and_lasts_as_long_as_the_rela
     account = service_account(harness)
     assert account["automountServiceAccountToken"] is True
     assert {"name": "prometheus-alertmanager-discovery", "global": False,
-            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}]
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]
             } in account["roles"]
 
     # every later change rebuilds it from the current bags: it survives them

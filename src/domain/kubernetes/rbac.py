@@ -37,10 +37,12 @@ def service_account(app: str, monitor_k8s: bool) -> Dict[str, Any]:
 
 
 # The legacy `alertmanager` relation: Prometheus finds that Alertmanager's pods in the model's own
-# namespace (kubernetes_sd_configs role pod: list and watch). A namespaced Role (``global``
-# false: Juju makes a Role and RoleBinding named after it, unprefixed) grants exactly that.
+# namespace (kubernetes_sd_configs role pod). Its informer lists and watches them (a streaming
+# watch-list is a watch) and never gets one pod (tests/e2e/test_alerts_end_to_end.py records
+# what a real Prometheus 3.x asks). A namespaced Role (``global`` false: Juju makes a Role and a
+# RoleBinding, named after it without the namespace prefix) grants exactly that.
 POD_DISCOVERY_RULES: List[Dict[str, Any]] = [
-    {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]},
+    {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]},
 ]
 
 

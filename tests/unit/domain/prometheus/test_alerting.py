@@ -47,7 +47,7 @@ def test_the_pod_discovery_role_is_namespaced_and_mounts_the_token():
     assert granted["automountServiceAccountToken"] is True
     assert granted["roles"][0] == account["roles"][0]
     assert granted["roles"][1] == {"name": "x-alertmanager-discovery", "global": False, "rules": [
-        {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}]}
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list", "watch"]}]}
     assert account["roles"][1:] == []  # the account given is left as it was
 
 
