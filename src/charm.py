@@ -36,6 +36,7 @@ from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # 
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
 from domain.prometheus.config_file import digest_in_running_config  # noqa: E402
+from domain.relations.data import DroppedBag  # noqa: E402
 from domain.reload import (  # noqa: E402
     PROPAGATION_SECONDS,
     PodConfig,
@@ -118,14 +119,16 @@ class PrometheusCharm(ops.CharmBase):
         self.unit.status = _STATUSES[status.kind](status.message)
 
     def _converge(self) -> UnitStatus:
+        dropped: Sequence[DroppedBag] = ()
         try:
             facts = self.juju.facts(_namespace(self.model.name))
             config = parse_config(dict(self.config), facts.image.version)
             if config.tls is not None:  # the pair must load as Prometheus will load it
                 check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
             workload = plan(config, facts)
-            for dropped in workload.dropped:
-                logger.warning("ignored relation data: %s", dropped)
+            dropped = workload.dropped
+            for bag in dropped:
+                logger.warning("ignored relation data: %s", bag)
             leader = self.unit.is_leader()
             if leader:
                 self._publish(workload)
@@ -134,11 +137,11 @@ class PrometheusCharm(ops.CharmBase):
             pods = self.pods.pods()
             pending = self._reload(pods, config, workload) if leader else False
             status = decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
-            return with_relation_notes(status, workload.dropped)
+            return with_relation_notes(status, dropped)
         except DomainError as err:
             # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
             # in error, which is how Juju shows one.
-            status = status_for_error(err)
+            status = with_relation_notes(status_for_error(err), dropped)
             logger.info("status: %s", status.message)  # escaped and bounded, as the status is
             return status
 

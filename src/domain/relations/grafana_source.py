@@ -12,7 +12,7 @@ Grafana makes one datasource per unit with a non-empty host, named
 """
 
 import json
-from typing import Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Identity
@@ -20,14 +20,22 @@ from domain.relations.unit_address import public_url
 
 
 def app_data(config: CharmConfig, identity: Identity) -> Tuple[Tuple[str, str], ...]:
+    # Grafana's minimum step for this source: queries never ask finer than we scrape
+    extra: Dict[str, Any] = {"timeInterval": str(config.scrape_interval)}
+    secure: Optional[Dict[str, str]] = None
+    if config.tls is not None:
+        # Prometheus serves HTTPS with the operator's certificate, often self-signed: Grafana
+        # is given it to trust (jsonData.tlsAuthWithCACert, secureJsonData.tlsCACert, as in
+        # Grafana's datasource provisioning). A certificate is public; the key never leaves.
+        extra["tlsAuthWithCACert"] = True
+        secure = {"tlsCACert": config.tls.cert_pem}
     source = {
         "model": identity.model,
         "model_uuid": identity.model_uuid,
         "application": identity.app,
         "type": "prometheus",
-        # Grafana's minimum step for this source: queries never ask finer than we scrape
-        "extra_fields": {"timeInterval": str(config.scrape_interval)},
-        "secure_extra_fields": None,
+        "extra_fields": extra,
+        "secure_extra_fields": secure,
     }
     return (("grafana_source_app_host", ""), ("grafana_source_data", json.dumps(source)))
 

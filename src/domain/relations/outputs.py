@@ -8,9 +8,12 @@ from typing import List, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
+from domain.grafana.relation import dashboard_app_data
 from domain.relations import grafana_source, http_api
 from domain.relations.data import BagWrite
-from domain.relations.endpoints import GRAFANA_SOURCE, HTTP_API
+from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API
+
+CHARM_NAME = "prometheus"  # metadata.yaml's name: Grafana files the dashboard under it
 
 
 def relation_writes(config: CharmConfig, facts: Facts) -> Tuple[BagWrite, ...]:
@@ -23,4 +26,7 @@ def relation_writes(config: CharmConfig, facts: Facts) -> Tuple[BagWrite, ...]:
         elif endpoint == GRAFANA_SOURCE:
             writes.append(BagWrite(endpoint, rid, True, grafana_source.app_data(config, identity)))
             writes.append(BagWrite(endpoint, rid, False, grafana_source.unit_data(config, identity)))
+        elif endpoint == GRAFANA_DASHBOARD:
+            dashboard = dashboard_app_data(identity.model, identity.model_uuid, identity.app, CHARM_NAME)
+            writes.append(BagWrite(endpoint, rid, True, tuple(sorted(dashboard.items()))))
     return tuple(writes)
