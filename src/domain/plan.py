@@ -26,12 +26,14 @@ from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML
 from domain.facts import Facts
 from domain.kubernetes.budget import check_budget, config_map_holding
 from domain.kubernetes.pod_spec import build_pod_spec
+from domain.kubernetes.rbac import with_pod_discovery
 from domain.kubernetes.resources import build_k8s_resources
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
 from domain.relations.data import BagWrite, DroppedBag
 from domain.relations.inputs import read_inputs
+from domain.relations.legacy_alerting import needs_pod_discovery
 from domain.relations.outputs import relation_writes
 
 
@@ -62,13 +64,17 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     check_image(facts.image)
     version = facts.image.version
     inputs = read_inputs(facts)
-    unmarked = build_config_files(config, version, inputs.alertmanagers)
+    legacy = inputs.legacy_alertmanagers
+    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(unmarked.get(PROMETHEUS_YML),
-                                     build_prometheus_config(config, version, inputs.alertmanagers), digest)
+                                     build_prometheus_config(config, version, inputs.alertmanagers, legacy),
+                                     digest)
     files = ConfigFiles(tuple((name, marked_yml if name == PROMETHEUS_YML else content)
                               for name, content in unmarked.files))
     pod_spec = build_pod_spec(config, facts.image, facts.identity, files)
+    if needs_pod_discovery(legacy):
+        pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)
     check_budget(pod_spec, k8s_resources, facts.identity.app, _feeders(config, files))
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,

@@ -22,6 +22,7 @@ from domain.prometheus.alerting import AlertmanagerGroup, alerting_section, grou
 from domain.prometheus.compatibility import expands_external_labels
 from domain.prometheus.scrape_jobs import ScrapeJob, kubernetes_jobs, self_scrape_job
 from domain.prometheus.yaml_text import to_yaml
+from domain.relations.legacy_alerting import LegacyAlertmanagers
 from domain.values.duration import Duration
 from domain.values.version import Version
 
@@ -52,6 +53,7 @@ class PrometheusConfig:
     alertmanagers: Tuple[AlertmanagerGroup, ...]
     rule_files: Tuple[str, ...]
     scrape_jobs: Tuple[ScrapeJob, ...]
+    legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
 
 
 def _escape_label_value(value: str, version: Version) -> str:
@@ -60,7 +62,8 @@ def _escape_label_value(value: str, version: Version) -> str:
 
 
 def build_prometheus_config(config: CharmConfig, version: Version,
-                            alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> PrometheusConfig:
+                            alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
+                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> PrometheusConfig:
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
     return PrometheusConfig(
         scrape_interval=config.scrape_interval,
@@ -73,6 +76,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         alertmanagers=group_alertmanagers(alertmanagers),
         rule_files=(RULE_FILES_PATTERN,),
         scrape_jobs=jobs,
+        legacy_alertmanagers=legacy_alertmanagers,
     )
 
 
@@ -85,8 +89,9 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
     if config.external_labels:
         global_["external_labels"] = dict(config.external_labels)
     document: Dict[str, Any] = {"global": global_}
-    if config.alertmanagers:
-        document["alerting"] = alerting_section(config.alertmanagers, config.alertmanager_timeout)
+    if config.alertmanagers or config.legacy_alertmanagers:
+        document["alerting"] = alerting_section(config.alertmanagers, config.alertmanager_timeout,
+                                                config.legacy_alertmanagers)
     document["rule_files"] = list(config.rule_files)
     document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
     return document
