@@ -84,7 +84,8 @@ def ingress_path(value: object) -> str:
         return ""
     if not path.startswith("/"):
         raise InvalidValue(f"{excerpt(path)} must start with '/'")
-    segments = path.rstrip("/").split("/")[1:] if path != "/" else []
+    body = path[:-1] if path.endswith("/") else path  # one trailing slash: Prefix matching ignores it
+    segments = body.split("/")[1:] if body else []
     for segment in segments:
         if segment in ("", ".", ".."):
             raise InvalidValue(f"{excerpt(path)} has an empty, '.' or '..' segment (Kubernetes refuses "
