@@ -133,6 +133,9 @@ class PrometheusCharm(ops.CharmBase):
             config = parse_config(dict(self.config), facts.image.version)
             if config.tls is not None:  # the pair must load as Prometheus will load it
                 check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
+            if config.ingress_tls is not None:  # and the Ingress' pair as its controller will
+                check_tls_pair(config.ingress_tls.cert_pem, config.ingress_tls.key_pem,
+                               "ingress-tls-cert", "ingress-tls-key")
             workload = plan(config, facts)
             dropped = workload.dropped
             for bag in dropped:

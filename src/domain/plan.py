@@ -27,7 +27,7 @@ from domain.facts import Facts
 from domain.kubernetes.budget import check_budget, config_map_holding
 from domain.kubernetes.pod_spec import build_pod_spec
 from domain.kubernetes.rbac import with_pod_discovery
-from domain.kubernetes.resources import build_k8s_resources
+from domain.kubernetes.resources import build_k8s_resources, secret_feeders
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
@@ -76,7 +76,8 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     if needs_pod_discovery(legacy):
         pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)
-    check_budget(pod_spec, k8s_resources, facts.identity.app, _feeders(config, files))
+    feeders = {**_feeders(config, files), **secret_feeders(facts.identity)}
+    check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,
                 config_map=config_map_holding(pod_spec, facts.identity.app, PROMETHEUS_YML),
                 relation_writes=relation_writes(config, facts), dropped=inputs.dropped)
@@ -84,7 +85,7 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
 
 def _feeders(config: CharmConfig, files: ConfigFiles) -> Dict[str, str]:
     """The option behind each file or Secret key that can grow large, for the budget's message."""
-    feeders = {CHARM_RULES_FILE: "alert-rules", "tls.crt": "ssl_cert", "tls.key": "ssl_key"}
+    feeders = {CHARM_RULES_FILE: "alert-rules"}
     labels = sum(len(name.encode()) + len(value.encode()) for name, value in config.external_labels)
     if labels * 2 >= len(files.get(PROMETHEUS_YML).encode()):
         feeders[PROMETHEUS_YML] = "external-labels"  # most of prometheus.yml

@@ -98,6 +98,20 @@ def test_a_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spe
         "ssl_key: is not the private key of the certificate in ssl_cert")
 
 
+def test_an_ingress_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spec(harness, tmp_path):
+    other_key = TlsPairs(tmp_path)("ec-p256")[1]
+    harness.set_leader(True)
+    harness.update_config({"ingress-hostname": "prometheus.example.com", "ingress-tls-cert": CERT_PEM,
+                           "ingress-tls-key": KEY_PEM})
+    good = spec(harness)
+
+    harness.update_config({"ingress-tls-key": other_key})
+
+    assert spec(harness) == good
+    assert harness.charm.unit.status == BlockedStatus(
+        "ingress-tls-key: is not the private key of the certificate in ingress-tls-cert")
+
+
 def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
     harness.set_leader(True)
     harness.update_config({"log-level": "loud"})
