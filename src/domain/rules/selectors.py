@@ -1,0 +1,252 @@
+"""Where the vector selectors of a PromQL expression are, without a full parser. Pure.
+
+Used on expressions ``promql.check_expr`` has already accepted (tokens, strings and brackets
+well formed), to find each vector selector: a metric name standing where an operand belongs and
+not called (``up``, ``job:up:sum``, even ``rate`` or ``sum`` when no ``(`` follows), with the
+``{...}`` after it, or a ``{...}`` alone. Words are read by position as Prometheus' grammar
+reads them (prometheus/prometheus promql/parser/generated_parser.y: ``vector_selector``,
+``metric_identifier``, ``function_call``, ``aggregate_expr``, ``bin_modifier``,
+``offset_expr``, ``at_modifier_preprocessors``): names in ``by``/``without``/``on``/
+``ignoring``/``group_left``/``group_right`` lists, function and aggregation names, the
+operands of ``offset`` and ``@``, and what is inside strings, ``[...]`` ranges and subquery
+steps are not selectors. Keywords are read in any case, function names as written; ``inf``
+and ``nan`` are numbers (promql/parser/lex.go). Matcher names may be quoted (3.0+), and
+``{"name"}`` names the metric. Anything this walk does not expect raises ``Invalid``, so a
+caller never scopes an expression it has not fully understood.
+"""
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from domain.rules.tokens import Invalid, at, show, skip_string
+
+Token = Tuple[str, int, int]  # kind ("word", "number", "string" or the operator itself), start, end
+
+_OPERATORS = ("==", "!=", "<=", ">=", "=~", "!~", "+", "-", "*", "/", "%", "^", "<", ">", "=", "@",
+              "(", ")", "{", "}", "[", "]", ",")
+_BINARY = frozenset({"+", "-", "*", "/", "%", "^", "==", "!=", "<", ">", "<=", ">="})
+_SET_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
+_AGGREGATIONS = frozenset({"sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk",
+                           "bottomk", "count_values", "quantile", "limitk", "limit_ratio"})
+_MATCH_OPERATORS = ("=", "!=", "=~", "!~")
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One ``name op "value"`` inside ``{...}`` (names and values unquoted)."""
+
+    name: str
+    op: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One vector selector: where its name ends (or -1) and where its ``{`` is (or -1)."""
+
+    name_end: int
+    brace: int
+    matchers: Tuple[Matcher, ...]
+
+
+def _is_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in "_:")
+
+
+def tokenize(expr: str) -> List[Token]:
+    """The tokens of ``expr``, comments and spaces left out."""
+    out: List[Token] = []
+    index = 0
+    while index < len(expr):
+        char = expr[index]
+        if char in " \t\r\n":
+            index += 1
+            continue
+        if char == "#":
+            end = expr.find("\n", index)
+            index = len(expr) if end < 0 else end
+            continue
+        if char in "\"'`":
+            end, kind = skip_string(expr, index), "string"
+        elif _is_word(char) or char == ".":
+            end, kind = index + 1, "number" if char.isdigit() or char == "." else "word"
+            while end < len(expr) and (_is_word(expr[end]) or (kind == "number" and expr[end] == ".")):
+                end += 1
+        else:
+            kind = next((op for op in _OPERATORS if expr.startswith(op, index)), "")
+            if not kind:
+                raise Invalid(f"has {show(char)} {at(expr, index)}, which PromQL does not allow")
+            end = index + len(kind)
+        out.append((kind, index, end))
+        index = end
+    return out
+
+
+def unquote(text: str) -> str:
+    """A PromQL string's value (Go's escapes; ``check_expr`` has checked them)."""
+    if text[0] == "`":
+        return text[1:-1]
+    out, index, body = [], 0, text[1:-1]
+    while index < len(body):
+        char = body[index]
+        if char != "\\":
+            out.append(char)
+            index += 1
+            continue
+        kind = body[index + 1]
+        if kind in _ESCAPES:
+            out.append(_ESCAPES[kind])
+            index += 2
+        elif kind in "01234567":
+            out.append(chr(int(body[index + 1 : index + 4], 8)))
+            index += 4
+        elif kind in "xuU":
+            count = {"x": 2, "u": 4, "U": 8}[kind]
+            out.append(chr(int(body[index + 2 : index + 2 + count], 16)))
+            index += 2 + count
+        else:  # \\, \" or \'
+            out.append(kind)
+            index += 2
+    return "".join(out)
+
+
+class _Walk:
+    """Reads the tokens once, left to right, knowing whether an operand or an operator is next."""
+
+    def __init__(self, expr: str) -> None:
+        self.expr, self.tokens, self.pos = expr, tokenize(expr), 0
+        self.found: List[Selector] = []
+
+    def kind(self, ahead: int = 0) -> str:
+        index = self.pos + ahead
+        return self.tokens[index][0] if index < len(self.tokens) else ""
+
+    def word(self, ahead: int = 0) -> str:
+        index = self.pos + ahead
+        return self.text(index).lower() if self.kind(ahead) == "word" else ""
+
+    def text(self, index: int) -> str:
+        return self.expr[self.tokens[index][1] : self.tokens[index][2]]
+
+    def fail(self, what: str) -> Invalid:
+        if self.pos >= len(self.tokens):
+            return Invalid(f"ends where {what} belongs")
+        return Invalid(f"has {show(self.text(self.pos))} {at(self.expr, self.tokens[self.pos][1])} where {what} "
+                       "belongs")
+
+    def expect(self, kind: str, what: str) -> None:
+        if self.kind() != kind:
+            raise self.fail(what)
+        self.pos += 1
+
+    def run(self) -> List[Selector]:
+        operand = True
+        while self.pos < len(self.tokens):
+            operand = self.operand() if operand else self.operator()
+        if operand:
+            raise self.fail("an operand")
+        return self.found
+
+    def operand(self) -> bool:
+        """One token where an operand begins; True while an operand is still to come."""
+        kind, word = self.kind(), self.word()
+        self.pos += 1
+        if kind in ("+", "-", "("):
+            return True
+        if kind in ("number", "string") or word in ("inf", "nan"):
+            return False
+        if kind == ")" and self.pos >= 2 and self.tokens[self.pos - 2][0] == "(":
+            return False  # a call without arguments, e.g. time()
+        if kind == "word" and self.kind() == "(":
+            self.pos += 1
+            return True
+        if kind == "word" and word in _AGGREGATIONS and self.word() in ("by", "without"):
+            self.pos += 1
+            self.label_list()
+            self.expect("(", "the aggregation's '('")
+            return True
+        if kind in ("word", "{"):
+            self.pos -= kind == "{"
+            self.selector(self.tokens[self.pos - 1][2] if kind == "word" else -1)
+            return False
+        self.pos -= 1
+        raise self.fail("an operand")
+
+    def operator(self) -> bool:
+        """What follows a complete operand; True when an operand comes next."""
+        kind, word = self.kind(), self.word()
+        self.pos += 1
+        if kind == ")":
+            return False
+        if kind == ",":
+            return True
+        if kind == "[":
+            while self.kind() not in ("]", ""):
+                self.pos += 1
+            self.expect("]", "a ']'")
+            return False
+        if kind == "@" or word == "offset":
+            self.pos += self.kind() in ("+", "-")
+            if kind == "@" and self.word() in ("start", "end"):
+                self.pos += 1
+                self.expect("(", "'('")
+                self.expect(")", "')'")
+            else:
+                self.expect("number", "a time or duration")
+            return False
+        if word in ("by", "without"):
+            self.label_list()
+            return False
+        if kind in _BINARY or word in _SET_OPERATORS:
+            self.pos += self.word() == "bool"
+            if self.word() in ("on", "ignoring"):
+                self.pos += 1
+                self.label_list()
+            if self.word() in ("group_left", "group_right"):
+                self.pos += 1
+                if self.kind() == "(":
+                    self.label_list()
+            return True
+        self.pos -= 1
+        raise self.fail("an operator")
+
+    def label_list(self) -> None:
+        self.expect("(", "a '(' opening a list of label names")
+        while self.kind() in ("word", "string", ","):
+            self.pos += 1
+        self.expect(")", "a label name or ')'")
+
+    def selector(self, name_end: int) -> None:
+        matchers: List[Matcher] = []
+        brace = -1
+        if self.kind() == "{":
+            brace = self.tokens[self.pos][1]
+            self.pos += 1
+            while self.kind() != "}":
+                if self.kind() == ",":
+                    self.pos += 1
+                    continue
+                if self.kind() not in ("word", "string"):
+                    raise self.fail("a label matcher")
+                name = self.text(self.pos)
+                name = unquote(name) if self.kind() == "string" else name
+                self.pos += 1
+                if self.kind() in _MATCH_OPERATORS:
+                    op = self.kind()
+                    self.pos += 1
+                    if self.kind() != "string":
+                        raise self.fail("a quoted label value")
+                    matchers.append(Matcher(name, op, unquote(self.text(self.pos))))
+                    self.pos += 1
+                elif self.tokens[self.pos - 1][0] == "string":  # {"metric.name"}, 3.0+
+                    matchers.append(Matcher("__name__", "=", name))
+                else:
+                    raise self.fail("a matcher operator")
+            self.pos += 1
+        self.found.append(Selector(name_end, brace, tuple(matchers)))
+
+
+def find_selectors(expr: str) -> List[Selector]:
+    """Every vector selector of ``expr``, left to right; ``Invalid`` when it cannot tell."""
+    return _Walk(expr).run()
