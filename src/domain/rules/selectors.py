@@ -16,7 +16,7 @@ caller never scopes an expression it has not fully understood.
 """
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from domain.rules.tokens import Invalid, at, show, skip_string
 
