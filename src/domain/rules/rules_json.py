@@ -156,18 +156,15 @@ def checked_group(raw: object, index: int, loaded: RulesJson, version: Version,
     except RuleError as err:
         dropped.append(DroppedRule(where, _after(str(err), where)))
         return None
-    assert isinstance(rules, list)  # the checker refuses a group whose 'rules' is not a list
+    if not isinstance(rules, list):  # the checker refuses such a group first
+        dropped.append(DroppedRule(where, "'rules' must be a list"))
+        return None
+    repeats = [loaded.repeats(rule) for rule in rules]
     rules = [dict(rule, expr=remove_placeholder(rule["expr"])) if isinstance(rule, dict)
              and isinstance(rule.get("expr"), str) else rule for rule in rules]
-    if not loaded.repeats(raw):
-        try:  # the common case: the whole group at once
-            return checked, tuple(enumerate(_check(dict(header, rules=rules), version).rules, 1))
-        except RuleError:
-            pass
     kept: List[Tuple[int, Rule]] = []
-    for number, rule in enumerate(rules, 1):
+    for number, (rule, repeated) in enumerate(zip(rules, repeats), 1):
         rule_where = f"{where} rule {number}"
-        repeated = loaded.repeats(rule)
         if repeated:
             dropped.append(DroppedRule(rule_where, f"repeats the key '{show(repeated)}'"))
             continue
