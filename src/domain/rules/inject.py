@@ -16,7 +16,7 @@ import re
 from typing import List, Set, Tuple
 
 from domain.rules.go_lexer import GO_SPACE, template_tokens
-from domain.rules.model import Pairs
+from domain.rules.model import MAX_RULE_FILE_BYTES, Pairs
 from domain.rules.selectors import find_selectors
 from domain.rules.tokens import Invalid, show
 
@@ -56,9 +56,15 @@ def inject_matchers(expr: str, wanted: Pairs) -> str:
             inserts.append((selector.brace + 1, added + ("," if selector.matchers else "")))
         else:
             inserts.append((selector.name_end, "{" + added + "}"))
-    for position, text in sorted(inserts, reverse=True):
-        expr = expr[:position] + text + expr[position:]
-    return expr
+    size = len(expr.encode("utf-8", "surrogatepass")) + sum(len(text) for _, text in inserts)
+    if size > MAX_RULE_FILE_BYTES:
+        raise Invalid(f"would be {size} bytes once scoped, over the {MAX_RULE_FILE_BYTES} a rule file may have")
+    parts: List[str] = []
+    last = 0
+    for position, text in inserts:  # in the order of the selectors, left to right
+        parts.extend((expr[last:position], text))
+        last = position
+    return "".join(parts) + expr[last:]
 
 
 def template_functions(text: str) -> Set[str]:

@@ -15,15 +15,19 @@ and ``nan`` are numbers (promql/parser/lex.go). Matcher names may be quoted (3.0
 caller never scopes an expression it has not fully understood.
 """
 
+import re
 from dataclasses import dataclass
 from typing import List, Tuple
 
-from domain.rules.tokens import Invalid, at, show, skip_string
+from domain.rules.tokens import Invalid, at, show
 
 Token = Tuple[str, int, int]  # kind ("word", "number", "string" or the operator itself), start, end
 
-_OPERATORS = ("==", "!=", "<=", ">=", "=~", "!~", "+", "-", "*", "/", "%", "^", "<", ">", "=", "@",
-              "(", ")", "{", "}", "[", "]", ",")
+_TOKEN = re.compile(r"""(?P<space>[ \t\r\n]+|\#[^\n]*)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)
+    |(?P<number>[0-9.][A-Za-z0-9_:.]*)
+    |(?P<word>[A-Za-z_:][A-Za-z0-9_:]*)
+    |(?P<op>==|!=|<=|>=|=~|!~|[-+*/%^<>=@(){}\[\],])""", re.VERBOSE)
 _BINARY = frozenset({"+", "-", "*", "/", "%", "^", "==", "!=", "<", ">", "<=", ">="})
 _SET_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
 _AGGREGATIONS = frozenset({"sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk",
@@ -50,36 +54,18 @@ class Selector:
     matchers: Tuple[Matcher, ...]
 
 
-def _is_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char in "_:")
-
-
 def tokenize(expr: str) -> List[Token]:
     """The tokens of ``expr``, comments and spaces left out."""
     out: List[Token] = []
-    index = 0
-    while index < len(expr):
-        char = expr[index]
-        if char in " \t\r\n":
-            index += 1
-            continue
-        if char == "#":
-            end = expr.find("\n", index)
-            index = len(expr) if end < 0 else end
-            continue
-        if char in "\"'`":
-            end, kind = skip_string(expr, index), "string"
-        elif _is_word(char) or char == ".":
-            end, kind = index + 1, "number" if char.isdigit() or char == "." else "word"
-            while end < len(expr) and (_is_word(expr[end]) or (kind == "number" and expr[end] == ".")):
-                end += 1
-        else:
-            kind = next((op for op in _OPERATORS if expr.startswith(op, index)), "")
-            if not kind:
-                raise Invalid(f"has {show(char)} {at(expr, index)}, which PromQL does not allow")
-            end = index + len(kind)
-        out.append((kind, index, end))
-        index = end
+    index, size = 0, len(expr)
+    while index < size:
+        match = _TOKEN.match(expr, index)
+        if match is None:
+            raise Invalid(f"has {show(expr[index])} {at(expr, index)}, which PromQL does not allow")
+        kind = match.lastgroup or ""
+        if kind != "space":
+            out.append((match.group() if kind == "op" else kind, index, match.end()))
+        index = match.end()
     return out
 
 
@@ -117,14 +103,15 @@ class _Walk:
     def __init__(self, expr: str) -> None:
         self.expr, self.tokens, self.pos = expr, tokenize(expr), 0
         self.found: List[Selector] = []
+        end = ["", "", ""]  # past the last token: nothing, however far one looks ahead
+        self.kinds = [kind for kind, _, _ in self.tokens] + end
+        self.words = [expr[start:stop].lower() if kind == "word" else "" for kind, start, stop in self.tokens] + end
 
     def kind(self, ahead: int = 0) -> str:
-        index = self.pos + ahead
-        return self.tokens[index][0] if index < len(self.tokens) else ""
+        return self.kinds[self.pos + ahead]
 
     def word(self, ahead: int = 0) -> str:
-        index = self.pos + ahead
-        return self.text(index).lower() if self.kind(ahead) == "word" else ""
+        return self.words[self.pos + ahead]
 
     def text(self, index: int) -> str:
         return self.expr[self.tokens[index][1] : self.tokens[index][2]]

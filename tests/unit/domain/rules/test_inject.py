@@ -108,6 +108,12 @@ def test_every_selector_gets_the_matchers_once(expr, expected):
     ("up offset (5m)", "has ( at column 11 where a time or duration belongs"),
     ("up up", "has up at column 4 where an operator belongs"),
     ("sum by (job)", "ends where the aggregation's '(' belongs"),
+    ("up & x", "has & at column 4, which PromQL does not allow"),
+    ("up +", "ends where an operand belongs"),
+    ("up + )", "has ) at column 6 where an operand belongs"),
+    ("up{=}", "has = at column 4 where a label matcher belongs"),
+    ("up{job=x}", "has x at column 8 where a quoted label value belongs"),
+    ("up{job}", "has } at column 7 where a matcher operator belongs"),
 ])
 def test_a_selector_it_cannot_scope_is_refused(expr, reason):
     with pytest.raises(Invalid) as caught:
