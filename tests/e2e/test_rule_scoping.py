@@ -12,6 +12,7 @@ three matchers on every selector of UTF-8 and generated expressions.
 """
 
 import json
+import os
 import subprocess
 import time
 import urllib.parse
@@ -32,6 +33,9 @@ from tests.support.promql_strategies import TOPOLOGY, VECTORS
 from tests.unit.test_hostile_rules import CASES
 
 pytestmark = pytest.mark.e2e
+# Batches of 30 generated expressions per generation (~0.6 s each); SCOPING_BATCHES=n for a longer search.
+BATCHES = int(os.environ.get("SCOPING_BATCHES", "4"))
+SEEN: Dict[str, int] = {}  # selectors Prometheus 3's parser checked, per test (for long runs: pytest -s)
 UUID, OTHER_UUID = "1234abcd-0000-4000-8000-000000000000", "99999999-0000-4000-8000-000000000000"
 A = Topology("lma", UUID, "app-a", "a-k8s")
 B = Topology("lma", UUID, "app-b")
@@ -192,6 +196,8 @@ def check_scoped_by_prometheus(running, expressions: List[str], topology: Topolo
                 matchers = {(m["name"], m["type"], m["value"]) for m in selector["matchers"]}
                 assert {(name, "=", value) for name, value in topology.matchers} <= matchers, rule.expr
                 seen += 1
+    SEEN["rules"] = SEEN.get("rules", 0) + len(expressions)
+    SEEN["selectors"] = SEEN.get("selectors", 0) + seen
     return seen
 
 
@@ -202,7 +208,7 @@ def test_utf8_selectors_are_scoped_on_3x(running):
     assert check_scoped_by_prometheus(running, UTF8) == 8
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+@settings(max_examples=BATCHES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           phases=[Phase.explicit, Phase.generate])
 @given(st.lists(VECTORS, min_size=30, max_size=30))
 def test_generated_expressions_are_scoped_as_both_generations_read_them(running, expressions):
