@@ -1,18 +1,14 @@
 """Where the vector selectors of a PromQL expression are, without a full parser. Pure.
 
-Used on expressions ``promql.check_expr`` has already accepted (tokens, strings and brackets
-well formed), to find each vector selector: a metric name standing where an operand belongs and
-not called (``up``, ``job:up:sum``, even ``rate`` or ``sum`` when no ``(`` follows), with the
-``{...}`` after it, or a ``{...}`` alone. Words are read by position as Prometheus' grammar
-reads them (prometheus/prometheus promql/parser/generated_parser.y: ``vector_selector``,
-``metric_identifier``, ``function_call``, ``aggregate_expr``, ``bin_modifier``,
-``offset_expr``, ``at_modifier_preprocessors``): names in ``by``/``without``/``on``/
-``ignoring``/``group_left``/``group_right`` lists, function and aggregation names, the
-operands of ``offset`` and ``@``, and what is inside strings, ``[...]`` ranges and subquery
-steps are not selectors. Keywords are read in any case, function names as written; ``inf``
-and ``nan`` are numbers (promql/parser/lex.go). Matcher names may be quoted (3.0+), and
-``{"name"}`` names the metric. Anything this walk does not expect raises ``Invalid``, so a
-caller never scopes an expression it has not fully understood.
+For expressions ``promql.check_expr`` has accepted: a selector is a metric name standing where
+an operand belongs and not called (``up``, ``job:up:sum``, even ``rate`` or ``sum`` with no
+``(`` after it), with the ``{...}`` that follows, or a ``{...}`` alone, as Prometheus' grammar
+reads it (prometheus/prometheus promql/parser/generated_parser.y ``vector_selector``,
+``metric_identifier``, ``aggregate_expr``, ``bin_modifier``, ``offset_expr``; lex.go: keywords
+in any case, ``inf``/``nan`` numbers). Label lists, function names, ``offset``/``@`` operands,
+strings, ranges and subquery steps are not selectors; matcher names may be quoted (3.0+) and
+``{"name"}`` names the metric. What this walk does not expect raises ``Invalid``, so no
+expression is scoped that was not fully understood.
 """
 
 import re
@@ -33,6 +29,7 @@ _SET_OPERATORS = frozenset({"and", "or", "unless", "atan2"})
 _AGGREGATIONS = frozenset({"sum", "avg", "count", "min", "max", "group", "stddev", "stdvar", "topk",
                            "bottomk", "count_values", "quantile", "limitk", "limit_ratio"})
 _MATCH_OPERATORS = ("=", "!=", "=~", "!~")
+_ESCAPE = re.compile(r"\\(?:([abfnrtv\\'\"])|([0-7]{3})|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
@@ -71,30 +68,14 @@ def tokenize(expr: str) -> List[Token]:
 
 def unquote(text: str) -> str:
     """A PromQL string's value (Go's escapes; ``check_expr`` has checked them)."""
-    if text[0] == "`":
-        return text[1:-1]
-    out, index, body = [], 0, text[1:-1]
-    while index < len(body):
-        char = body[index]
-        if char != "\\":
-            out.append(char)
-            index += 1
-            continue
-        kind = body[index + 1]
-        if kind in _ESCAPES:
-            out.append(_ESCAPES[kind])
-            index += 2
-        elif kind in "01234567":
-            out.append(chr(int(body[index + 1 : index + 4], 8)))
-            index += 4
-        elif kind in "xuU":
-            count = {"x": 2, "u": 4, "U": 8}[kind]
-            out.append(chr(int(body[index + 2 : index + 2 + count], 16)))
-            index += 2 + count
-        else:  # \\, \" or \'
-            out.append(kind)
-            index += 2
-    return "".join(out)
+    return text[1:-1] if text[0] == "`" else _ESCAPE.sub(_unescape, text[1:-1])
+
+
+def _unescape(match: "re.Match[str]") -> str:
+    simple, octal, *digits = match.groups()
+    if simple:
+        return _ESCAPES.get(simple, simple)
+    return chr(int(octal, 8)) if octal else chr(int(next(d for d in digits if d), 16))
 
 
 class _Walk:
@@ -211,27 +192,28 @@ class _Walk:
             brace = self.tokens[self.pos][1]
             self.pos += 1
             while self.kind() != "}":
-                if self.kind() == ",":
-                    self.pos += 1
-                    continue
-                if self.kind() not in ("word", "string"):
+                self.pos += self.kind() == ","
+                if self.kind() in ("word", "string"):
+                    matchers.append(self.matcher())
+                elif self.kind() != "}":
                     raise self.fail("a label matcher")
-                name = self.text(self.pos)
-                name = unquote(name) if self.kind() == "string" else name
-                self.pos += 1
-                if self.kind() in _MATCH_OPERATORS:
-                    op = self.kind()
-                    self.pos += 1
-                    if self.kind() != "string":
-                        raise self.fail("a quoted label value")
-                    matchers.append(Matcher(name, op, unquote(self.text(self.pos))))
-                    self.pos += 1
-                elif self.tokens[self.pos - 1][0] == "string":  # {"metric.name"}, 3.0+
-                    matchers.append(Matcher("__name__", "=", name))
-                else:
-                    raise self.fail("a matcher operator")
             self.pos += 1
         self.found.append(Selector(name_end, brace, tuple(matchers)))
+
+
+    def matcher(self) -> Matcher:
+        quoted, name = self.kind() == "string", self.text(self.pos)
+        self.pos += 1
+        if self.kind() not in _MATCH_OPERATORS:
+            if not quoted:
+                raise self.fail("a matcher operator")
+            return Matcher("__name__", "=", unquote(name))  # {"metric.name"}, 3.0+
+        op = self.kind()
+        self.pos += 1
+        if self.kind() != "string":
+            raise self.fail("a quoted label value")
+        self.pos += 1
+        return Matcher(unquote(name) if quoted else name, op, unquote(self.text(self.pos - 1)))
 
 
 def find_selectors(expr: str) -> List[Selector]:

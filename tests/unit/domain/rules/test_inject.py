@@ -165,3 +165,10 @@ def test_the_rewritten_expression_scopes_every_selector_as_a_real_parser_reads_i
     assert scoped(rewritten) == rewritten
     for version in VERSIONS:
         check_expr(rewritten, Gate(version))
+
+
+def test_an_expression_that_would_outgrow_a_rule_file_once_scoped_is_refused():
+    expr = "+".join(["up"] * 12_000)  # 35,999 bytes, each selector gaining 96
+
+    with pytest.raises(Invalid, match=r"would be 1187999 bytes once scoped, over the 1048576 a rule file may have"):
+        scoped(expr)
