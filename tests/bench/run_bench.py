@@ -8,7 +8,8 @@
    Kubernetes API): install, config-changed, a relation-changed, start and update-status of
    this charm against the same hook of a do-nothing ops charm with the same metadata, run
    interleaved in one session so machine noise hits both alike; reported as a ratio, gross and
-   net of hook-tool calls. Each hook-tool double is a Python process (~0.1 s here; Juju's are
+   net of hook-tool calls. Both keep ops' state in the controller (state-get/state-set), as a
+   pod-spec charm must: its operator pod can be recreated at any time. Each hook-tool double is a Python process (~0.1 s here; Juju's are
    one Go binary, and Juju has no batch call), so the net ratio takes out each hook's calls at
    the median cost of one call, measured in the same run.
 """
@@ -61,7 +62,7 @@ class Bare(ops.CharmBase):
     def _nothing(self, event):
         pass
 if __name__ == "__main__":
-    ops.main(Bare)
+    ops.main(Bare, use_juju_for_storage=True)  # as ours: state in the controller
 '''
 
 
