@@ -60,8 +60,10 @@ def _escape_label_value(value: str, version: Version) -> str:
 
 
 def build_prometheus_config(config: CharmConfig, version: Version,
-                            alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> PrometheusConfig:
-    jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
+                            alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
+                            relation_jobs: Tuple[ScrapeJob, ...] = ()) -> PrometheusConfig:
+    """``relation_jobs``: scrape jobs from relations, already checked and uniquely named."""
+    jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ()) + relation_jobs
     return PrometheusConfig(
         scrape_interval=config.scrape_interval,
         scrape_timeout=config.scrape_timeout,

@@ -6,26 +6,38 @@ bags on every hook, so a departed unit or a broken relation takes its data with 
 """
 
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
+from domain.config.charm_config import CharmConfig
 from domain.facts import AlertmanagerTarget, Facts
-from domain.relations import alertmanager_dispatch
+from domain.relations import alertmanager_dispatch, metrics_endpoint
 from domain.relations.data import DroppedBag
-from domain.relations.endpoints import ALERTMANAGER_DISPATCH
+from domain.relations.endpoints import ALERTMANAGER_DISPATCH, METRICS_ENDPOINT
+from domain.relations.metrics_endpoint import ScrapeRelation
 
 
 @dataclass(frozen=True)
 class RelationInputs:
     alertmanagers: Tuple[AlertmanagerTarget, ...] = ()
     dropped: Tuple[DroppedBag, ...] = ()
+    scrape: Tuple[ScrapeRelation, ...] = ()  # metrics-endpoint relations with remote units
 
 
-def read_inputs(facts: Facts) -> RelationInputs:
+def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationInputs:
+    """``config`` gives the global scrape interval and timeout that scrape jobs are checked
+    against; without it, metrics-endpoint relations are not read."""
     alertmanagers: List[AlertmanagerTarget] = list(facts.alertmanagers)
     dropped: List[DroppedBag] = []
+    scrape: List[ScrapeRelation] = []
     for relation in facts.relations:
         if relation.endpoint == ALERTMANAGER_DISPATCH:
             dispatch = alertmanager_dispatch.read(relation)
             alertmanagers.extend(dispatch.targets)
             dropped.extend(dispatch.dropped)
-    return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped))
+        elif relation.endpoint == METRICS_ENDPOINT and config is not None:
+            found = metrics_endpoint.read(relation, facts.image.version, config.scrape_interval,
+                                          config.scrape_timeout)
+            if found is not None:
+                scrape.append(found)
+                dropped.extend(metrics_endpoint.dropped(found, relation.remote_app or ""))
+    return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped), scrape=tuple(scrape))
