@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scripts.localrun.pod import LocalPod, materialise
-from tests.support.scrape_relations import MODEL_UUID, metadata, plan_with, scrape_relation
+from tests.support.scrape_relations import MODEL_UUID, plan_with, scrape_relation
 from tests.support.tls import CERT_PEM
 
 pytestmark = pytest.mark.e2e
@@ -82,7 +82,7 @@ def test_relation_targets_are_scraped_with_their_topology_and_a_leaving_unit_nee
 
         second = plan_with(relations(ports, 1), generation.image, scrape_interval="1s", scrape_timeout="1s")
         assert second.digest == first.digest and second.prometheus_yml == first.prometheus_yml
-        assert [c for c in second.pod_spec["containers"]] == [c for c in first.pod_spec["containers"]]
+        assert second.pod_spec["containers"] == first.pod_spec["containers"]  # the pod template stays
         materialise(second.pod_spec, second.k8s_resources, pod.root, pod.port)  # as kubelet delivers it
 
         pod.wait_for("api/1 to leave", lambda: {t["labels"]["juju_unit"] for t in active(pod)} == {"api/0", "db/0"})
