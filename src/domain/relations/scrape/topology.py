@@ -28,6 +28,8 @@ _UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 _CHARM = re.compile(r"[a-z0-9][a-z0-9._+-]{0,99}")
 HOSTNAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                       r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?", re.ASCII)
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(\.{_OCTET}){{3}}")
 _PATH = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*", re.ASCII)
 
 
@@ -124,6 +126,8 @@ def read_units(relation: Relation) -> Tuple[List[Unit], List[Tuple[str, str]]]:
 def host_ok(host: str) -> bool:
     """An IPv4 address in dotted-quad form, an IPv6 address (bare) or a DNS name; never a
     link-local address (169.254.0.0/16, fe80::/10: cloud metadata services live there)."""
+    if _IPV4.fullmatch(host):  # the common case, without ipaddress' slower parse
+        return not host.startswith("169.254.")
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
