@@ -40,6 +40,7 @@ def scrape_relation(app: str, rid: int, jobs: Optional[List[Dict[str, Any]]] = N
                     Bag.of(app, {k: v for k, v in bag.items() if v}), unit_list)
 
 
-def plan_with(relations: Sequence[Relation], image: str = IMAGE, **overrides: Any) -> Plan:
-    facts = dataclasses.replace(make_facts(image), relations=tuple(relations))
+def plan_with(relations: Sequence[Relation], image: str = IMAGE, api_hosts: Sequence[str] = (),
+              **overrides: Any) -> Plan:
+    facts = dataclasses.replace(make_facts(image), relations=tuple(relations), kubernetes_api_hosts=tuple(api_hosts))
     return plan(make_config(facts.image.version, **overrides), facts)

@@ -149,3 +149,14 @@ def test_a_malformed_bag_is_reported_and_the_other_relation_keeps_working(harnes
     assert report["valid"] is False and reason in report["errors"] + report["scrape_job_errors"]
     assert event(harness, db)["valid"] is True
     assert reason in harness.charm.unit.status.message
+
+
+def test_the_kubernetes_api_service_of_the_pod_environment_is_no_proxy(harness, monkeypatch):
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "10.152.183.1")
+    harness.set_leader(True)
+    proxied = json.dumps([{"job_name": "m", "proxy_url": "http://10.152.183.1:443"}])
+
+    api = relate(harness, "api", jobs=proxied)
+
+    assert jobs(harness) == {}
+    assert "Kubernetes API" in event(harness, api)["scrape_job_errors"]

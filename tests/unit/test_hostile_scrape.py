@@ -53,6 +53,7 @@ CASES = [
     ("proxy mapped link-local", job(proxy_url="http://[::ffff:169.254.169.254]:80"), "job", "link-local"),
     ("proxy kubernetes api", job(proxy_url="https://kubernetes.default.svc:443"), "job", "Kubernetes API"),
     ("proxy kubernetes short", job(proxy_url="http://KUBERNETES.default"), "job", "Kubernetes API"),
+    ("proxy api service ip", job(proxy_url="http://10.152.183.1:443"), "job", "Kubernetes API"),
     ("proxy loopback", job(proxy_url="http://127.0.0.1:9090"), "job", "loopback"),
     ("proxy socks", job(proxy_url="socks5://proxy:1080"), "job", "http(s)"),
     ("proxy with credentials", job(proxy_url="http://user:pw@proxy:3128"), "job", "http(s)"),
@@ -105,7 +106,7 @@ CASES = [
 def fate(case_id: str, payload: Any):
     raw = payload if isinstance(payload, str) else json.dumps(payload)
     hostile = scrape_relation("bad", 2, units=2, app_bag={"scrape_metadata": metadata("bad"), "scrape_jobs": raw})
-    return plan_with([GOOD, hostile])
+    return plan_with([GOOD, hostile], api_hosts=["10.152.183.1"])
 
 
 def rendered_text(result) -> str:

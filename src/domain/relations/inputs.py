@@ -36,7 +36,7 @@ def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationI
             dropped.extend(dispatch.dropped)
         elif relation.endpoint == METRICS_ENDPOINT and config is not None:
             found = metrics_endpoint.read(relation, facts.image.version, config.scrape_interval,
-                                          config.scrape_timeout)
+                                          config.scrape_timeout, facts.kubernetes_api_hosts)
             if found is not None:
                 scrape.append(found)
                 dropped.extend(metrics_endpoint.dropped(found, relation.remote_app or ""))

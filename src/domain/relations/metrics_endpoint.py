@@ -43,8 +43,10 @@ class ScrapeRelation:
     job_errors: Tuple[str, ...] = ()  # one per job dropped
 
 
-def read(relation: Relation, version: Version, interval: Duration, timeout: Duration) -> Optional[ScrapeRelation]:
-    """None for a relation without remote units (nothing to scrape yet)."""
+def read(relation: Relation, version: Version, interval: Duration, timeout: Duration,
+         api_hosts: Tuple[str, ...] = ()) -> Optional[ScrapeRelation]:
+    """None for a relation without remote units (nothing to scrape yet). ``api_hosts``: the
+    Kubernetes API service's addresses, which no job may use as its proxy."""
     if not relation.units:
         return None
     errors: List[str] = []
@@ -60,7 +62,7 @@ def read(relation: Relation, version: Version, interval: Duration, timeout: Dura
                               errors=(f"{error}; none of this relation's jobs are used",))
     units, refused = read_units(relation)
     errors += [f"unit {owner}: {reason}" for owner, reason in refused]
-    jobs, job_errors = _jobs(app.get("scrape_jobs"), version, interval, timeout)
+    jobs, job_errors = _jobs(app.get("scrape_jobs"), version, interval, timeout, api_hosts)
     rules = app.get("alert_rules")
     if len(rules) > MAX_ALERT_RULES_BYTES:
         errors.append(f"alert_rules is more than {MAX_ALERT_RULES_BYTES} bytes; ignored")
@@ -69,8 +71,8 @@ def read(relation: Relation, version: Version, interval: Duration, timeout: Dura
                           rules, tuple(errors), tuple(job_errors))
 
 
-def _jobs(raw: str, version: Version, interval: Duration,
-          timeout: Duration) -> Tuple[List[CheckedJob], List[str]]:
+def _jobs(raw: str, version: Version, interval: Duration, timeout: Duration,
+          api_hosts: Tuple[str, ...]) -> Tuple[List[CheckedJob], List[str]]:
     if not raw:
         return [], []
     try:
@@ -87,7 +89,7 @@ def _jobs(raw: str, version: Version, interval: Duration,
         name = job.get("job_name") if isinstance(job, dict) else None
         shown = f"job {number}" + (f" ({excerpt(name)})" if isinstance(name, str) else "")
         try:
-            checked = check_job(job, version, interval, timeout)
+            checked = check_job(job, version, interval, timeout, api_hosts)
         except InvalidValue as error:
             errors.append(f"{shown}: {error}")
             continue

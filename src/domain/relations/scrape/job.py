@@ -147,7 +147,7 @@ def _limit(value: Any, key: str) -> int:
 
 
 def check_job(job: Any, version: Version, global_interval: Duration,
-              global_timeout: Duration) -> CheckedJob:
+              global_timeout: Duration, api_hosts: Tuple[str, ...] = ()) -> CheckedJob:
     """``InvalidValue`` with the reason when the job cannot be used as it is."""
     if not isinstance(job, dict):
         raise InvalidValue("a job is not a JSON object")
@@ -183,7 +183,7 @@ def check_job(job: Any, version: Version, global_interval: Duration,
         fields.append(("tls_config", tls))
         files += pems
     if "proxy_url" in job:
-        fields.append(("proxy_url", check_proxy_url(job["proxy_url"])))
+        fields.append(("proxy_url", check_proxy_url(job["proxy_url"], api_hosts)))
     for key in ("relabel_configs", "metric_relabel_configs"):
         if key in job:
             fields.append((key, check_rules(job[key], key)))
