@@ -117,3 +117,17 @@ def test_secrets_and_certificates_become_files_the_job_points_at():
     assert (ca, secret) == (CERT_PEM, "tok")
     assert fields["tls_config"] == {"ca_file": ca_name}
     assert fields["authorization"] == {"type": "Bearer", "credentials_file": f"../scrape-secrets/{secret_name}"}
+
+
+def test_the_budget_counts_the_target_lists_and_names_the_endpoint():
+    from domain.kubernetes.budget import SpecTooLarge
+    from tests.support.scrape_relations import plan_with
+
+    many = [{"job_name": f"j{i}", "static_configs": [{"targets": [f"*:{1000 + i}"], "labels": {"pad": "x" * 200}}]}
+            for i in range(100)]
+    relations = [scrape_relation(f"app{n}", n, jobs=many, units=20) for n in range(3)]
+
+    with pytest.raises(SpecTooLarge, match=r"ConfigMap prometheus-targets-config would be \d+ bytes.*"
+                                           r"largest: metrics-endpoint \(\w+\.json\)"):
+        plan_with(relations)
+    assert plan_with(relations[:1]).dropped == ()  # one of them alone fits
