@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from domain.relations.scrape.re2 import re2_refusal
 from scripts.localrun.pod import LocalPod, materialise
-from tests.support.scrape_relations import MODEL_UUID, plan_with, scrape_relation
+from tests.support.scrape_relations import MODEL_UUID, metadata, plan_with, scrape_relation
 from tests.support.tls import CERT_PEM
 
 pytestmark = pytest.mark.e2e
@@ -215,3 +215,32 @@ def test_every_relabel_regex_the_charm_accepts_compiles_in_go(tmp_path):
     assert [r for r in accepted if not go_ok[r]] == []
     assert len(accepted) > 500  # the subset is not empty talk: it takes a good share of what Go takes
     assert {r for r in REGEX_CASES if re2_refusal(r) is None} >= {"a.*", "(a|b)+", "[a-z]+", "(?P<n>x)", "(?i)abc"}
+
+
+# --- the charm as a process: hostile bags never crash a hook ---------------------------------
+
+def test_hostile_bags_through_the_charm_process_leave_the_good_relation_working(tmp_path):
+    from scripts.localrun.juju_sim import JujuSim
+    from tests.support.extract import config_file
+
+    sim = JujuSim(Path(__file__).resolve().parents[2], tmp_path / "juju", juju_version="3.6.1")
+    sim.attach_image("prom/prometheus:v2.53.0")
+    sim.set_leader(True)
+    good = sim.add_relation("metrics-endpoint", "good", 1, app_data={
+        "scrape_metadata": metadata("good"), "scrape_jobs": json.dumps([{"static_configs": [{"targets": ["*:9"]}]}])},
+        unit_data={"good/0": {"prometheus_scrape_unit_address": "10.0.0.1"}})
+    bad = sim.add_relation("metrics-endpoint", "bad", 1, app_data={
+        "scrape_metadata": metadata("bad"), "scrape_jobs": "[" * 60_000, "alert_rules": "{" * 60_000},
+        unit_data={"bad/0": {"prometheus_scrape_unit_address": "\u2028" * 1000}})
+
+    result = sim.run_hook("metrics-endpoint-relation-changed", relation_id=bad)  # one hook reconciles all
+
+    assert result.ok, str(result)
+
+    spec, _ = sim.pod_spec()
+    document = yaml.safe_load(config_file(spec, "prometheus.yml") or "")
+    assert [j["job_name"] for j in document["scrape_configs"] if "juju_" in j["job_name"]] == [
+        "juju_lma_12345678_good_prometheus_scrape"]
+    report = json.loads(sim.relation_data(bad, "prometheus")["event"])
+    assert report["valid"] is False and "nested" in report["scrape_job_errors"]
+    assert json.loads(sim.relation_data(good, "prometheus")["event"])["valid"] is True
