@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from domain.errors import InvalidValue
 from domain.prometheus.compatibility import AUTHORIZATION_SINCE, SCRAPE_LABEL_LIMITS_SINCE
 from domain.relations.scrape.relabel import check_rules
+from domain.relations.scrape.targets import StaticConfig, check_static_configs
 from domain.relations.scrape.tls import check_proxy_url, check_tls_config
 from domain.values.duration import Duration
 from domain.values.text import excerpt, forbidden_character
@@ -29,20 +30,9 @@ ALLOWED_KEYS = ("job_name", "metrics_path", "static_configs", "scrape_interval",
 _LIMITS = ("sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit")
 MAX_JOB_NAME = 128
 MAX_TEXT = 1024
-MAX_TARGETS = 1000
-MAX_STATIC_CONFIGS = 100
-MAX_LABELS = 64
 MAX_LIMIT = 2**63 - 1
 _PATH = re.compile(r"/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*", re.ASCII)
-_LEGACY_LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _AUTH_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")
-_TARGET = re.compile(r"(?P<host>\*|\[[0-9A-Fa-f:.]+\]|[^:\[\]/\s]+):(?P<port>[0-9]{1,5})", re.ASCII)
-
-
-@dataclass(frozen=True)
-class StaticConfig:
-    targets: Tuple[Tuple[str, int], ...]  # (host, port); host "*" means every unit
-    labels: Tuple[Tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -85,59 +75,6 @@ def _text(value: Any, what: str, limit: int = MAX_TEXT) -> str:
         raise InvalidValue(f"{what} {excerpt(value)} is empty, longer than {limit} characters "
                            f"or holds control characters")
     return value
-
-
-def label_name_ok(name: str, version: Version) -> bool:
-    """Legacy names on every generation; any UTF-8 text from 3.0 (control characters never)."""
-    if _LEGACY_LABEL.fullmatch(name):
-        return True
-    return version >= (3, 0, 0) and 0 < len(name) <= 128 and not forbidden_character(name)
-
-
-def _labels(value: Any, version: Version, what: str) -> Tuple[Tuple[str, str], ...]:
-    if not isinstance(value, dict) or len(value) > MAX_LABELS:
-        raise InvalidValue(f"{what} is not an object of at most {MAX_LABELS} labels")
-    labels = []
-    for name, text in value.items():
-        if not label_name_ok(name, version) or name.startswith("__"):
-            raise InvalidValue(f"{what}: {excerpt(name)} is not a label name the image accepts")
-        if not isinstance(text, str) or len(text) > MAX_TEXT or forbidden_character(text):
-            raise InvalidValue(f"{what}: the value of {excerpt(name)} is not text without control characters")
-        labels.append((name, text))
-    return tuple(sorted(labels))
-
-
-def _static_configs(value: Any, version: Version) -> Tuple[StaticConfig, ...]:
-    if not isinstance(value, list) or not 0 < len(value) <= MAX_STATIC_CONFIGS:
-        raise InvalidValue(f"static_configs is not a list of 1 to {MAX_STATIC_CONFIGS} entries")
-    found = []
-    count = 0
-    for entry in value:
-        if not isinstance(entry, dict) or set(entry) - {"targets", "labels"}:
-            raise InvalidValue("a static_configs entry holds other keys than targets and labels")
-        targets = entry.get("targets")
-        if not isinstance(targets, list):
-            raise InvalidValue("static_configs targets is not a list")
-        count += len(targets)
-        if count > MAX_TARGETS:
-            raise InvalidValue(f"more than {MAX_TARGETS} targets")
-        parsed = tuple(_target(t) for t in targets)
-        if len(set(parsed)) != len(parsed):
-            raise InvalidValue("a target appears twice in one static_configs entry")
-        found.append(StaticConfig(parsed, _labels(entry.get("labels", {}), version, "static_configs labels")))
-    return tuple(found)
-
-
-def _target(value: Any) -> Tuple[str, int]:
-    from domain.relations.scrape.topology import host_ok
-    match = _TARGET.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        raise InvalidValue(f"target {excerpt(str(value))} is not host:port")
-    host, port = match.group("host"), int(match.group("port"))
-    bare = host[1:-1] if host.startswith("[") else host
-    if not 0 < port < 65536 or (host != "*" and not host_ok(bare)):
-        raise InvalidValue(f"target {excerpt(value)} is not host:port with a usable host (no link-local address)")
-    return host, port
 
 
 def _limit(value: Any, key: str) -> int:
@@ -187,7 +124,7 @@ def check_job(job: Any, version: Version, global_interval: Duration,
     for key in ("relabel_configs", "metric_relabel_configs"):
         if key in job:
             fields.append((key, check_rules(job[key], key)))
-    statics = _static_configs(job.get("static_configs", [{"targets": ["*:80"]}]), version)
+    statics = check_static_configs(job.get("static_configs", [{"targets": ["*:80"]}]), version)
     return CheckedJob(name, tuple(fields), statics, tuple(files), ignored)
 
 

@@ -28,7 +28,8 @@ from domain.container import SCRAPE_SECRETS_DIR, SCRAPE_TARGETS_DIR
 from domain.prometheus.compatibility import needs_fallback_scrape_protocol
 from domain.prometheus.scrape_jobs import FALLBACK_SCRAPE_PROTOCOL, ScrapeJob
 from domain.relations.metrics_endpoint import ScrapeRelation
-from domain.relations.scrape.job import CheckedJob, StaticConfig
+from domain.relations.scrape.job import CheckedJob
+from domain.relations.scrape.targets import StaticConfig
 from domain.relations.scrape.topology import Topology, Unit
 from domain.values.version import Version
 
