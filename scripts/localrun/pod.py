@@ -116,7 +116,10 @@ def materialise(spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], r
                 continue
             data = _volume_data(volume, kind, secrets, config_maps)
             for item in source.get("files") or [{"key": k, "path": k} for k in data]:
-                _write(mount / item["path"], data[item["key"]], item.get("mode", source.get("defaultMode")))
+                content = data[item["key"]]
+                if port not in (None, PORT) and item["path"] == "prometheus.yml":
+                    content = content.replace(f"- {SELF_TARGET}\n", f"- 127.0.0.1:{port}\n")
+                _write(mount / item["path"], content, item.get("mode", source.get("defaultMode")))
                 written.append(mount / item["path"])
     return written
 

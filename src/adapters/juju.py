@@ -3,6 +3,8 @@
 Only this module and ``charm.py`` import ``ops``.
 """
 
+import os
+
 import yaml
 from ops import Model, ModelError
 
@@ -29,7 +31,11 @@ class JujuFacts:
         identity = Identity(app=model.app.name, model=model.name, model_uuid=model.uuid,
                             unit=model.unit.name, namespace=namespace)
         endpoints = sorted(model.relations.keys())
-        return Facts(image=self.image(), identity=identity, relations=read_relations(model, endpoints))
+        # Kubernetes gives every pod, the operator's too, the API service's address
+        # (KUBERNETES_SERVICE_HOST): scrape jobs may not proxy through it.
+        api = os.environ.get("KUBERNETES_SERVICE_HOST", "")
+        return Facts(image=self.image(), identity=identity, relations=read_relations(model, endpoints),
+                     kubernetes_api_hosts=(api.lower(),) if api else ())
 
     def image(self) -> ImageDetails:
         try:

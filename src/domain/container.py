@@ -24,3 +24,10 @@ SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 # Juju's own StatefulSets allows (docs/pod-spec.md). A `secret` volume keeps its own name.
 CONFIG_VOLUME = "cfg"
 TLS_VOLUME = "tls"
+# Scrape jobs from relations: their target lists (file_sd, re-read by Prometheus itself) and
+# the secrets they point at (passwords, credentials), each a whole ConfigMap or Secret mounted
+# without a list of its keys, so that keys come and go without touching the pod template.
+SCRAPE_TARGETS_DIR = "/etc/prometheus/scrape-targets"
+SCRAPE_SECRETS_DIR = "/etc/prometheus/scrape-secrets"
+SCRAPE_TARGETS_VOLUME = "targets"
+SCRAPE_SECRETS_VOLUME = "scrape-secrets"

@@ -52,3 +52,4 @@ class Facts:
     identity: Identity
     alertmanagers: Tuple[AlertmanagerTarget, ...] = ()  # besides those from relations
     relations: Tuple[Relation, ...] = ()
+    kubernetes_api_hosts: Tuple[str, ...] = ()  # the API service's addresses, where known

@@ -14,27 +14,36 @@ prometheus.yml first and the rule files after it (cmd/prometheus/main.go: ``relo
 loads the file, then its ``rules`` reloader globs and reads them), so a Prometheus reporting
 a digest read rule files at least as new as that publication: the marker vouches for the rule
 file too. That holds while the files share one volume; ``test_plan`` checks that they do.
+CA certificates of scrape jobs from relations sit in that volume too (read at reload), so the
+digest covers them. The scrape jobs' target lists (file_sd) and credentials do not need it:
+they sit in volumes of their own, which Prometheus reads by itself (file_sd watches its files;
+credentials files are read at each scrape), so units coming and going change no digest and
+need no reload.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML
 from domain.facts import Facts
-from domain.kubernetes.budget import check_budget, config_map_holding
-from domain.kubernetes.pod_spec import build_pod_spec
+from domain.kubernetes.budget import CONFIG_MAP_LIMIT, check_budget, config_map_holding
+from domain.kubernetes.pod_spec import build_pod_spec, scrape_secret_name
 from domain.kubernetes.rbac import with_pod_discovery
 from domain.kubernetes.resources import build_k8s_resources, secret_feeders
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
+from domain.relations import metrics_endpoint
 from domain.relations.data import BagWrite, DroppedBag
-from domain.relations.inputs import read_inputs
+from domain.relations.inputs import RelationInputs, read_inputs
 from domain.relations.legacy_alerting import needs_pod_discovery
 from domain.relations.outputs import relation_writes
+from domain.relations.scrape.render import RenderedScrape, render_relations
+
+SCRAPE_FEEDER = "metrics-endpoint"
 
 
 @dataclass(frozen=True)
@@ -63,29 +72,59 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     (``SpecTooLarge``); options were checked for the image by ``parse_config``."""
     check_image(facts.image)
     version = facts.image.version
-    inputs = read_inputs(facts)
+    inputs = read_inputs(facts, config)
     legacy = inputs.legacy_alertmanagers
-    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy)
+    scrape = _scrape(config, version, inputs)
+    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, scrape.jobs,
+                                  scrape.config_files)
     digest = unmarked.digest()
-    marked_yml = mark_prometheus_yml(unmarked.get(PROMETHEUS_YML),
-                                     build_prometheus_config(config, version, inputs.alertmanagers, legacy),
-                                     digest)
+    marked_yml = mark_prometheus_yml(
+        unmarked.get(PROMETHEUS_YML),
+        build_prometheus_config(config, version, inputs.alertmanagers, legacy, scrape.jobs), digest)
     files = ConfigFiles(tuple((name, marked_yml if name == PROMETHEUS_YML else content)
                               for name, content in unmarked.files))
-    pod_spec = build_pod_spec(config, facts.image, facts.identity, files)
+    pod_spec = build_pod_spec(config, facts.image, facts.identity, files, ConfigFiles(scrape.target_files))
     if needs_pod_discovery(legacy):
         pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)
-    feeders = {**_feeders(config, files), **secret_feeders(facts.identity)}
+    k8s_resources["kubernetesResources"]["secrets"].append(
+        {"name": scrape_secret_name(facts.identity), "type": "Opaque", "stringData": dict(scrape.secrets)})
+    feeders = {**_feeders(config, files, scrape), **secret_feeders(facts.identity)}
     check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
+    events, notes = _scrape_reports(inputs, scrape)
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,
                 config_map=config_map_holding(pod_spec, facts.identity.app, PROMETHEUS_YML),
-                relation_writes=relation_writes(config, facts), dropped=inputs.dropped)
+                relation_writes=relation_writes(config, facts, events), dropped=inputs.dropped + notes)
 
 
-def _feeders(config: CharmConfig, files: ConfigFiles) -> Dict[str, str]:
+def _scrape(config: CharmConfig, version: Tuple[int, int, int], inputs: RelationInputs) -> RenderedScrape:
+    """Scrape jobs of the metrics-endpoint relations. A relation whose files alone would not fit
+    beside the charm's own in one ConfigMap is dropped alone (``render_relations``)."""
+    if not inputs.scrape:
+        return RenderedScrape()
+    own = build_config_files(config, version, inputs.alertmanagers, inputs.legacy_alertmanagers)
+    room = CONFIG_MAP_LIMIT - sum(len(content.encode()) for _, content in own.files) - 1024
+    reserved = tuple(job.job_name for job in build_prometheus_config(config, version).scrape_jobs)
+    return render_relations(inputs.scrape, version, reserved, room)
+
+
+def _scrape_reports(inputs: RelationInputs,
+                    scrape: RenderedScrape) -> Tuple[Dict[int, str], Tuple[DroppedBag, ...]]:
+    """The ``event`` for each metrics-endpoint relation, and the renderer's notes as dropped data."""
+    events: Dict[int, str] = {}
+    notes: List[DroppedBag] = []
+    for relation in inputs.scrape:
+        extra = tuple(note for rid, note in scrape.notes if rid == relation.relation_id)
+        events[relation.relation_id] = metrics_endpoint.event(relation, extra)
+        notes += [DroppedBag(relation.relation, relation.remote_app, note) for note in extra]
+    return events, tuple(notes)
+
+
+def _feeders(config: CharmConfig, files: ConfigFiles, scrape: RenderedScrape) -> Dict[str, str]:
     """The option behind each file or Secret key that can grow large, for the budget's message."""
     feeders = {CHARM_RULES_FILE: "alert-rules"}
+    for name, _ in scrape.target_files + scrape.config_files + scrape.secrets:
+        feeders[name] = SCRAPE_FEEDER
     labels = sum(len(name.encode()) + len(value.encode()) for name, value in config.external_labels)
     if labels * 2 >= len(files.get(PROMETHEUS_YML).encode()):
         feeders[PROMETHEUS_YML] = "external-labels"  # most of prometheus.yml

@@ -9,7 +9,8 @@
    this charm against the same hook of a do-nothing ops charm with the same metadata, run
    interleaved in one session so machine noise hits both alike; reported as a ratio, gross and
    net of hook-tool calls. Both keep ops' state in the controller (state-get/state-set), as a
-   pod-spec charm must: its operator pod can be recreated at any time. Each hook-tool double is a Python process (~0.1 s here; Juju's are
+   pod-spec charm must: its operator pod can be recreated at any time.
+   Each hook-tool double is a Python process (~0.1 s here; Juju's are
    one Go binary, and Juju has no batch call), so the net ratio takes out each hook's calls at
    the median cost of one call, measured in the same run.
 """

@@ -51,8 +51,7 @@ def deploy(sim, leader=True):
 
 def prometheus_yml(sim) -> dict:
     spec, _ = sim.pod_spec()
-    files = spec["containers"][0]["volumeConfig"][0]["files"]
-    return yaml.safe_load(next(f["content"] for f in files if f["path"] == "prometheus.yml"))
+    return yaml.safe_load(config_file(spec, "prometheus.yml") or "")
 
 
 def published_digest(spec) -> str:

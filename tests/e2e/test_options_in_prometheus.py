@@ -172,12 +172,12 @@ def test_monitor_k8s_jobs_load_in_prometheus(tmp_path, generation):
     if not generation.has_kubernetes_sd:
         # Debian's 2.42 is built without Kubernetes discovery: swap only the discovery blocks for
         # static targets, so relabelling, auth and TLS fields are still checked by the real binary.
-        volume = spec["containers"][0]["volumeConfig"][0]
-        document = yaml.safe_load(volume["files"][0]["content"])
+        files = spec["configMaps"][plan.config_map]
+        document = yaml.safe_load(files["prometheus.yml"])
         for job in document["scrape_configs"]:
             if job.pop("kubernetes_sd_configs", None) is not None:
                 job["static_configs"] = [{"targets": ["127.0.0.1:1"]}]
-        volume["files"][0]["content"] = yaml.safe_dump(document)
+        files["prometheus.yml"] = yaml.safe_dump(document)
     pod = LocalPod(spec, plan.k8s_resources, tmp_path / "k8s", binary=generation.prometheus)
     try:
         running = yaml.safe_load(pod.api("/api/v1/status/config")["yaml"])

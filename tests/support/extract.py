@@ -23,12 +23,20 @@ def cli_flag(spec: Dict[str, Any], flag: str) -> Optional[str]:
     return None
 
 
-def config_file(spec: Dict[str, Any], name: str) -> Optional[str]:
+def config_map_files(spec: Dict[str, Any], volume_name: str = "cfg") -> Dict[str, str]:
+    """The files of a volume: a ``files`` volume's, or the whole spec ConfigMap it mounts."""
     for volume in container(spec)["volumeConfig"]:
-        for entry in volume.get("files", []):
-            if entry["path"] == name:
-                return str(entry["content"])
-    return None
+        if volume["name"] != volume_name:
+            continue
+        if "files" in volume:
+            return {entry["path"]: str(entry["content"]) for entry in volume["files"]}
+        if "configMap" in volume:
+            return {k: str(v) for k, v in (spec.get("configMaps") or {})[volume["configMap"]["name"]].items()}
+    return {}
+
+
+def config_file(spec: Dict[str, Any], name: str) -> Optional[str]:
+    return config_map_files(spec).get(name)
 
 
 def prometheus_yml(spec: Dict[str, Any]) -> Dict[str, Any]:

@@ -83,6 +83,8 @@ def names_from_spec(app: str, namespace: str, spec: Dict[str, Any],
                 names.append(KubeName(f"pod volume {volume['name']}", config_map, is_dns1123_label))
             else:
                 names.append(KubeName(f"pod volume {volume['name']}", volume["name"], is_dns1123_label))
+    for config_map in spec.get("configMaps") or {}:
+        names.append(KubeName("ConfigMap", config_map, is_dns1123_subdomain))
     for secret in (k8s_resources.get("kubernetesResources") or {}).get("secrets") or []:
         names.append(KubeName("Secret", secret["name"], is_dns1123_subdomain))
     for ingress in (k8s_resources.get("kubernetesResources") or {}).get("ingressResources") or []:

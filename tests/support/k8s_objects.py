@@ -69,9 +69,12 @@ def _pod(app: str, namespace: str, spec: Dict[str, Any], resources: Dict[str, An
 
 def k8s_objects(app: str, namespace: str, spec: Dict[str, Any],
                 k8s_resources: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The objects Juju makes from the spec: Pod (its template), RBAC, Secrets, Ingresses."""
+    """The objects Juju makes from the spec: Pod (its template), RBAC, ConfigMaps, Secrets, Ingresses."""
     resources = k8s_resources.get("kubernetesResources") or {}
     objects = [_pod(app, namespace, spec, resources)]
+    for name, data in (spec.get("configMaps") or {}).items():
+        objects.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(name, namespace, app, {}),
+                        "data": data})
     if spec.get("serviceAccount"):
         objects += _rbac(app, namespace, spec["serviceAccount"])
     for secret in resources.get("secrets") or []:

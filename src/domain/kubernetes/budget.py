@@ -30,8 +30,15 @@ The limits, from the sources:
   configurations nothing: the files, the one large part, are held to 1 MiB by the ConfigMap
   rule above.
 
-Volumes are read from the built spec (every ``volumeConfig`` entry with ``files``, in every
-container), so the budget follows whatever volumes the spec declares.
+  Files no longer travel in the pod template: the charm's ConfigMaps are declared in the
+  spec's ``configMaps`` and mounted whole (``domain.kubernetes.pod_spec``), and Juju creates
+  each as an object of its own, bounded by the rule above, as Secrets are. So the spec bound
+  counts the spec less the ``configMaps`` values and the Secrets' values: what the
+  StatefulSet and its Pods hold. Juju keeps the whole spec as one string in MongoDB, whose 16
+  MiB per document is far above two ConfigMaps and two Secrets of 1 MiB each.
+
+ConfigMaps are read from the built spec (every ``volumeConfig`` entry with ``files``, in every
+container, and every entry of ``configMaps``), so the budget follows whatever the spec declares.
 """
 
 import base64
@@ -76,12 +83,21 @@ def files_volumes(pod_spec: Mapping[str, Any]) -> Iterator[Tuple[str, Sequence[M
                 yield str(volume["name"]), volume["files"]
 
 
+def config_maps(pod_spec: Mapping[str, Any], app: str) -> Iterator[Tuple[str, Mapping[str, str]]]:
+    """(name, data) of every ConfigMap the spec makes: one per ``files`` volume, and each
+    entry of the spec's ``configMaps``."""
+    for volume, files in files_volumes(pod_spec):
+        yield config_map_name(app, volume), {str(f["path"]): str(f["content"]) for f in files}
+    for name, data in (pod_spec.get("configMaps") or {}).items():
+        yield str(name), {str(k): str(v) for k, v in (data or {}).items()}
+
+
 def config_map_holding(pod_spec: Mapping[str, Any], app: str, path: str) -> str:
     """The name of the ConfigMap that holds the file ``path``."""
-    for volume, files in files_volumes(pod_spec):
-        if any(entry["path"] == path for entry in files):
-            return config_map_name(app, volume)
-    raise KeyError(f"no files volume holds {path}")
+    for name, data in config_maps(pod_spec, app):
+        if path in data:
+            return name
+    raise KeyError(f"no ConfigMap holds {path}")
 
 
 def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], app: str,
@@ -92,10 +108,9 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
     "alert-rules"}``; a Secret's key as ``"<secret>/<key>"``), so the message can say what to shrink.
     """
     problems: List[str] = []
-    for volume, files in files_volumes(pod_spec):
-        parts = [Part(_fed(feeders, str(f["path"])), _size(str(f["content"]))) for f in files]
-        problems += _over(f"ConfigMap {config_map_name(app, volume)}", parts, CONFIG_MAP_LIMIT,
-                          "Kubernetes stores at most")
+    for name, data in config_maps(pod_spec, app):
+        parts = [Part(_fed(feeders, key), _size(value)) for key, value in data.items()]
+        problems += _over(f"ConfigMap {name}", parts, CONFIG_MAP_LIMIT, "Kubernetes stores at most")
     for secret in _secrets(k8s_resources):
         parts = _secret_parts(secret, feeders)
         problems += _over(f"Secret {secret.get('name', '')}", parts, SECRET_LIMIT,
@@ -107,8 +122,14 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
 
 
 def spec_size(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any]) -> int:
-    """The spec's size as the budget counts it: both parts as compact JSON, in UTF-8 bytes."""
-    return _size(json.dumps([pod_spec, k8s_resources], ensure_ascii=False, separators=(",", ":")))
+    """The spec's size as the budget counts it: both parts as compact JSON, in UTF-8 bytes,
+    less the values of the spec's ``configMaps`` and of the Secrets (objects of their own)."""
+    spec = {key: value for key, value in pod_spec.items() if key != "configMaps"}
+    resources = dict(k8s_resources.get("kubernetesResources") or {})
+    if "secrets" in resources:
+        resources["secrets"] = [{key: value for key, value in secret.items() if key not in ("data", "stringData")}
+                                for secret in resources["secrets"]]
+    return _size(json.dumps([spec, {"kubernetesResources": resources}], ensure_ascii=False, separators=(",", ":")))
 
 
 def _over(what: str, parts: Sequence[Part], limit: int, stores: str, total: int = -1) -> List[str]:
@@ -122,15 +143,13 @@ def _over(what: str, parts: Sequence[Part], limit: int, stores: str, total: int 
 
 def _spec_parts(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any],
                 feeders: Mapping[str, str]) -> List[Part]:
-    """The spec's large leaves: files, flags, Secret values and the image details."""
+    """The spec's large leaves: files of ``files`` volumes, flags and the image details."""
     parts = [Part(_fed(feeders, str(f["path"])), _size(str(f["content"])))
              for _, files in files_volumes(pod_spec) for f in files]
     for container in pod_spec.get("containers") or ():
         parts += [Part(_flag_label(str(arg)), _size(str(arg))) for arg in container.get("args") or ()]
         details = container.get("imageDetails") or {}
         parts.append(Part("prometheus-image", sum(_size(str(v)) for v in details.values() if v)))
-    for secret in _secrets(k8s_resources):
-        parts += _secret_parts(secret, feeders)
     return parts
 
 

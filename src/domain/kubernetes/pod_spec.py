@@ -3,8 +3,17 @@
 Pod-spec dicts exist only in this package. The spec carries the Prometheus flags and the
 files Prometheus reads; the TLS Secret it mounts is built in ``resources``.
 
-What goes into the pod template stays put where it can: always the same two volumes holding
-the same files and the same service account (``rbac``). So alert rules, prometheus.yml and the
+What goes into the pod template stays put where it can: always the same volumes and the same
+service account (``rbac``). Juju puts the key of every file of a ``files`` volume into the pod
+template (juju/juju caas/kubernetes/provider/volume.go ``fileSetToVolume``: one ``KeyToPath``
+item per file), so a file added or removed would roll the pods. The charm therefore declares
+its ConfigMaps in the spec's ``configMaps`` (Juju creates and updates them under the name
+given, caas/kubernetes/provider/configmap.go ``ensureConfigMaps``) and mounts each whole: a
+``configMap`` volume source without ``files`` has no items, and Kubernetes then projects
+every key of the ConfigMap as a file. Likewise the Secret of scrape credentials. The
+configuration volume (prometheus.yml, rule files, web-config.yml, CA certificates of scrape
+jobs), the scrape targets volume (file_sd lists) and the scrape secrets volume are always
+there, whatever the relations. So alert rules, prometheus.yml, targets and the
 certificate reach the pods as ConfigMap and Secret content; options that are flags roll the
 pods, turning TLS on or off does so through the probes' scheme alone (HTTP/HTTPS, which
 Kubernetes cannot take from elsewhere), ``monitor-k8s`` through the service-account token.
@@ -13,7 +22,19 @@ Kubernetes cannot take from elsewhere), ``monitor-k8s`` through the service-acco
 from typing import Any, Dict, List
 
 from domain.config.charm_config import CharmConfig
-from domain.container import CONFIG_DIR, CONFIG_VOLUME, CONTAINER, PORT, PORT_NAME, TLS_DIR, TLS_VOLUME
+from domain.container import (
+    CONFIG_DIR,
+    CONFIG_VOLUME,
+    CONTAINER,
+    PORT,
+    PORT_NAME,
+    SCRAPE_SECRETS_DIR,
+    SCRAPE_SECRETS_VOLUME,
+    SCRAPE_TARGETS_DIR,
+    SCRAPE_TARGETS_VOLUME,
+    TLS_DIR,
+    TLS_VOLUME,
+)
 from domain.facts import Identity
 from domain.kubernetes.rbac import service_account
 from domain.kubernetes.resources import NOBODY, tls_secret_name
@@ -27,13 +48,28 @@ def _probe(config: CharmConfig, path: str, **timing: int) -> Dict[str, Any]:
     return {"httpGet": {"path": config.route_prefix + path, "port": PORT, "scheme": scheme}, **timing}
 
 
-def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
-               files: ConfigFiles) -> Dict[str, Any]:
+NO_FILES = ConfigFiles(())
+
+
+def config_map_name(identity: Identity, volume: str) -> str:
+    """``<app>-<volume>-config``: the name Juju gave the ConfigMap of a ``files`` volume, kept."""
+    return f"{identity.app}-{volume}-config"
+
+
+def scrape_secret_name(identity: Identity) -> str:
+    return f"{identity.app}-scrape-secrets"
+
+
+def _container(config: CharmConfig, image: ImageDetails, identity: Identity) -> Dict[str, Any]:
     volumes: List[Dict[str, Any]] = [
         {"name": CONFIG_VOLUME, "mountPath": CONFIG_DIR,
-         "files": [{"path": name, "content": content, "mode": 0o444} for name, content in files.files]},
+         "configMap": {"name": config_map_name(identity, CONFIG_VOLUME), "defaultMode": 0o444}},
         {"name": TLS_VOLUME, "mountPath": TLS_DIR,
          "secret": {"name": tls_secret_name(identity), "defaultMode": 0o440}},
+        {"name": SCRAPE_TARGETS_VOLUME, "mountPath": SCRAPE_TARGETS_DIR,
+         "configMap": {"name": config_map_name(identity, SCRAPE_TARGETS_VOLUME), "defaultMode": 0o444}},
+        {"name": SCRAPE_SECRETS_VOLUME, "mountPath": SCRAPE_SECRETS_DIR,
+         "secret": {"name": scrape_secret_name(identity), "defaultMode": 0o440}},
     ]
     return {
         "name": CONTAINER,
@@ -57,6 +93,10 @@ def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
 
 
 def build_pod_spec(config: CharmConfig, image: ImageDetails, identity: Identity,
-                   files: ConfigFiles) -> Dict[str, Any]:
-    return {"version": 3, "containers": [_container(config, image, identity, files)],
+                   files: ConfigFiles, targets: ConfigFiles = NO_FILES) -> Dict[str, Any]:
+    """``targets``: the file_sd target lists of scrape jobs from relations (keys come and go)."""
+    config_maps = {config_map_name(identity, CONFIG_VOLUME): dict(files.files),
+                   config_map_name(identity, SCRAPE_TARGETS_VOLUME): dict(targets.files)}
+    return {"version": 3, "containers": [_container(config, image, identity)],
+            "configMaps": config_maps,
             "serviceAccount": service_account(identity.app, config.monitor_k8s)}

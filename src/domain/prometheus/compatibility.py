@@ -12,6 +12,10 @@ from domain.values.version import Version, format_version
 OLDEST_SUPPORTED: Version = (2, 11, 0)
 # 2.24.0: --web.config.file (TLS and basic auth on Prometheus' own endpoint).
 TLS_SINCE: Version = (2, 24, 0)
+# 2.26.0: scrape configs take `authorization` (type and credentials).
+AUTHORIZATION_SINCE: Version = (2, 26, 0)
+# 2.27.0: scrape configs take label_limit, label_name_length_limit, label_value_length_limit.
+SCRAPE_LABEL_LIMITS_SINCE: Version = (2, 27, 0)
 # 3.0.0: the console templates and their --web.console.* flags are gone; external label
 # values expand $VAR (a literal $ is written $$); scrape configs take
 # fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it

@@ -9,6 +9,7 @@ so that the charm can read back from a running Prometheus which publication it r
 
 import dataclasses
 import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
@@ -54,6 +55,7 @@ class PrometheusConfig:
     rule_files: Tuple[str, ...]
     scrape_jobs: Tuple[ScrapeJob, ...]
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
+    relation_jobs: Tuple[ScrapeJob, ...] = ()  # rendered apart: see ``render_prometheus_yml``
 
 
 def _escape_label_value(value: str, version: Version) -> str:
@@ -63,7 +65,9 @@ def _escape_label_value(value: str, version: Version) -> str:
 
 def build_prometheus_config(config: CharmConfig, version: Version,
                             alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
-                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> PrometheusConfig:
+                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
+                            relation_jobs: Tuple[ScrapeJob, ...] = ()) -> PrometheusConfig:
+    """``relation_jobs``: scrape jobs from relations, already checked and uniquely named."""
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
     return PrometheusConfig(
         scrape_interval=config.scrape_interval,
@@ -77,6 +81,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         rule_files=(RULE_FILES_PATTERN,),
         scrape_jobs=jobs,
         legacy_alertmanagers=legacy_alertmanagers,
+        relation_jobs=relation_jobs,
     )
 
 
@@ -144,5 +149,17 @@ def digest_in_running_config(text: str) -> Optional[str]:
 
 
 def render_prometheus_yml(config: PrometheusConfig) -> str:
-    """Deterministic YAML text: the same config always gives the same bytes."""
-    return to_yaml(_as_document(config))
+    """Deterministic YAML text: the same config always gives the same bytes.
+
+    Scrape jobs from relations (thousands of them, each with nested rules) are written as
+    JSON flow mappings, one line each, at the end of ``scrape_configs`` (the document's last
+    key): YAML reads JSON text as the same mapping, and ``json`` writes it about twenty times
+    faster than PyYAML's representer. Non-ASCII text stays as it is (``\\uXXXX`` escapes of
+    surrogate pairs are not YAML), and every value was checked free of control characters.
+    """
+    text = to_yaml(_as_document(config))
+    if not config.relation_jobs:
+        return text
+    lines = [f"- {json.dumps(job.as_dict(), ensure_ascii=False, separators=(',', ':'))}\n"
+             for job in config.relation_jobs]
+    return text + "".join(lines)

@@ -1,9 +1,10 @@
 """The files Prometheus reads from its config directory, and their digest. Pure.
 
-The set of files never changes, only their content: the rule file is ``groups: []`` without
-alert rules and web-config.yml is ``{}`` without TLS. Adding or removing a file of a pod-spec
-volume changes the pod template (the ConfigMap volume lists its keys), which rolls the pods;
-a change of content reaches them through the ConfigMap alone.
+The charm's own files are always there (the rule file is ``groups: []`` without alert rules
+and web-config.yml is ``{}`` without TLS); files from relations (CA certificates of scrape
+jobs) come and go with them. The ConfigMap is mounted whole, without a list of its keys, so
+neither a change of content nor a file added or removed touches the pod template
+(``domain.kubernetes.pod_spec``).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from domain.config.charm_config import CharmConfig
 from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML, WEB_CONFIG_YML
 from domain.facts import AlertmanagerTarget
 from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
+from domain.prometheus.scrape_jobs import ScrapeJob
 from domain.prometheus.web_config import web_config_yml
 from domain.relations.legacy_alerting import LegacyAlertmanagers
 from domain.rules import render_rule_file
@@ -38,10 +40,15 @@ class ConfigFiles:
 
 def build_config_files(config: CharmConfig, version: Version,
                        alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
-                       legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> ConfigFiles:
-    prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers)
+                       legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
+                       relation_jobs: Tuple[ScrapeJob, ...] = (),
+                       relation_files: Tuple[Tuple[str, str], ...] = ()) -> ConfigFiles:
+    """``relation_files``: files from relations that Prometheus reads at reload (CA
+    certificates of scrape jobs), beside prometheus.yml so that the digest covers them."""
+    prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers,
+                                                relation_jobs)
     return ConfigFiles((
         (PROMETHEUS_YML, render_prometheus_yml(prometheus_config)),
         (CHARM_RULES_FILE, render_rule_file(config.alert_rules)),
         (WEB_CONFIG_YML, web_config_yml(config.tls is not None)),
-    ))
+    ) + tuple(sorted(relation_files)))

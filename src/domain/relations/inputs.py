@@ -6,13 +6,15 @@ bags on every hook, so a departed unit or a broken relation takes its data with 
 """
 
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
+from domain.config.charm_config import CharmConfig
 from domain.facts import AlertmanagerTarget, Facts
-from domain.relations import alertmanager_dispatch, legacy_alerting
+from domain.relations import alertmanager_dispatch, legacy_alerting, metrics_endpoint
 from domain.relations.data import DroppedBag
-from domain.relations.endpoints import ALERTMANAGER_DISPATCH, LEGACY_ALERTMANAGER
+from domain.relations.endpoints import ALERTMANAGER_DISPATCH, LEGACY_ALERTMANAGER, METRICS_ENDPOINT
 from domain.relations.legacy_alerting import LegacyAlertmanagers
+from domain.relations.metrics_endpoint import ScrapeRelation
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,16 @@ class RelationInputs:
     alertmanagers: Tuple[AlertmanagerTarget, ...] = ()
     dropped: Tuple[DroppedBag, ...] = ()
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # from `alertmanager`
+    scrape: Tuple[ScrapeRelation, ...] = ()  # metrics-endpoint relations with remote units
 
 
-def read_inputs(facts: Facts) -> RelationInputs:
+def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationInputs:
+    """``config`` gives the global scrape interval and timeout that scrape jobs are checked
+    against; without it, metrics-endpoint relations are not read."""
     alertmanagers: List[AlertmanagerTarget] = list(facts.alertmanagers)
     dropped: List[DroppedBag] = []
     legacy: List[LegacyAlertmanagers] = []
+    scrape: List[ScrapeRelation] = []
     for relation in facts.relations:
         if relation.endpoint == ALERTMANAGER_DISPATCH:
             dispatch = alertmanager_dispatch.read(relation)
@@ -35,5 +41,11 @@ def read_inputs(facts: Facts) -> RelationInputs:
             found = legacy_alerting.read(relation, facts.identity.namespace, facts.image.version)
             legacy += [entry for entry in found.alertmanagers if entry not in legacy]
             dropped.extend(found.dropped)
+        elif relation.endpoint == METRICS_ENDPOINT and config is not None:
+            scraped = metrics_endpoint.read(relation, facts.image.version, config.scrape_interval,
+                                            config.scrape_timeout, facts.kubernetes_api_hosts)
+            if scraped is not None:
+                scrape.append(scraped)
+                dropped.extend(metrics_endpoint.dropped(scraped, relation.remote_app or ""))
     return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped),
-                          legacy_alertmanagers=tuple(legacy))
+                          legacy_alertmanagers=tuple(legacy), scrape=tuple(scrape))

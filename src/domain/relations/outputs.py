@@ -4,19 +4,22 @@ Unit bags are written by every unit, the application's bag by the leader only (t
 skips those writes on other units, as Juju would refuse them).
 """
 
-from typing import List, Tuple
+from typing import List, Mapping, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
 from domain.grafana.relation import dashboard_app_data
 from domain.relations import grafana_source, http_api
 from domain.relations.data import BagWrite
-from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API
+from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API, METRICS_ENDPOINT
 
 CHARM_NAME = "prometheus"  # metadata.yaml's name: Grafana files the dashboard under it
 
 
-def relation_writes(config: CharmConfig, facts: Facts) -> Tuple[BagWrite, ...]:
+def relation_writes(config: CharmConfig, facts: Facts,
+                    scrape_events: Optional[Mapping[int, str]] = None) -> Tuple[BagWrite, ...]:
+    """``scrape_events``: the ``event`` report per metrics-endpoint relation id; a relation
+    without one (no remote units) has its report deleted."""
     writes: List[BagWrite] = []
     identity = facts.identity
     for relation in facts.relations:
@@ -29,4 +32,6 @@ def relation_writes(config: CharmConfig, facts: Facts) -> Tuple[BagWrite, ...]:
         elif endpoint == GRAFANA_DASHBOARD:
             dashboard = dashboard_app_data(identity.model, identity.model_uuid, identity.app, CHARM_NAME)
             writes.append(BagWrite(endpoint, rid, True, tuple(sorted(dashboard.items()))))
+        elif endpoint == METRICS_ENDPOINT:
+            writes.append(BagWrite(endpoint, rid, True, (("event", (scrape_events or {}).get(rid, "")),)))
     return tuple(writes)

@@ -8,7 +8,7 @@ from domain.kubernetes.budget import SpecTooLarge
 from domain.prometheus.config_file import digest_in_running_config, digest_marker
 from domain.prometheus.files import ConfigFiles
 from tests.support.builders import make_plan, options_overflowing_the_config_map
-from tests.support.extract import config_file, container, prometheus_yml
+from tests.support.extract import config_file, config_map_files, container, prometheus_yml
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 RULES = "groups:\n- name: demo\n  rules:\n  - alert: Always\n    expr: vector(1)\n"
@@ -59,11 +59,11 @@ def test_every_published_file_shares_one_volume_so_the_marker_vouches_for_them_a
     plan = make_plan(alert_rules=RULES, ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
 
     holding = [v for v in container(plan.pod_spec)["volumeConfig"]
-               if any(f["path"] == "prometheus.yml" for f in v.get("files", []))]
+               if "prometheus.yml" in config_map_files(plan.pod_spec, v["name"])]
 
     assert len(holding) == 1
-    assert {f["path"]: f["content"] for f in holding[0]["files"]} == dict(plan.files.files)
-    assert plan.config_map == f"prometheus-{holding[0]['name']}-config"
+    assert config_map_files(plan.pod_spec, holding[0]["name"]) == dict(plan.files.files)
+    assert plan.config_map == holding[0]["configMap"]["name"] == "prometheus-cfg-config"
 
 
 def test_a_plan_kubernetes_would_not_store_is_refused():

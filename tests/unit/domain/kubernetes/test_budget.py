@@ -26,7 +26,7 @@ from domain.kubernetes.budget import (
 from domain.plan import Plan, plan
 from domain.status import StatusKind, status_for_error
 from tests.support.builders import make_config, make_facts, make_plan
-from tests.support.extract import container
+from tests.support.extract import config_map_files
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 MIB = 1024 * 1024
@@ -46,9 +46,7 @@ def rules(padding: int) -> str:
 
 def volume_bytes(plan) -> int:
     """What Kubernetes counts for the ConfigMap of the volume holding prometheus.yml."""
-    [files] = [v["files"] for v in container(plan.pod_spec)["volumeConfig"]
-               if any(f["path"] == "prometheus.yml" for f in v.get("files", []))]
-    return sum(len(f["content"].encode("utf-8")) for f in files)
+    return sum(len(content.encode("utf-8")) for content in config_map_files(plan.pod_spec).values())
 
 
 def padding_for(limit_of, make, probe: int = 1000) -> int:
@@ -138,7 +136,16 @@ def test_the_spec_counts_text_outside_ascii_in_utf8_bytes():
 def test_the_spec_counts_the_k8s_resources_too():
     plan = make_plan(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
 
-    assert spec_size(plan.pod_spec, plan.k8s_resources) > spec_size(plan.pod_spec, {}) + len(KEY_PEM)
+    assert spec_size(plan.pod_spec, plan.k8s_resources) > spec_size(plan.pod_spec, {})
+
+
+def test_the_spec_leaves_out_what_config_maps_and_secrets_hold_as_objects_of_their_own():
+    with_tls = make_plan(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+    without = make_plan()
+
+    assert spec_size(with_tls.pod_spec, with_tls.k8s_resources) < \
+        spec_size(without.pod_spec, without.k8s_resources) + 100
+    assert spec_size(make_plan(alert_rules=rules(100_000)).pod_spec, {}) == spec_size(without.pod_spec, {})
 
 
 # --- generic specs: the budget reads whatever files volumes and Secrets a spec declares ---------
@@ -217,7 +224,8 @@ def test_secret_data_counts_decoded_bytes_and_string_data_wins_a_shared_key():
 def test_every_problem_is_reported_at_once():
     big = "x" * (CONFIG_MAP_LIMIT + 1)
     with pytest.raises(SpecTooLarge) as raised:
-        check_budget(spec_with(("a", [("f", big)])), secrets(**{"tls.key": big}), "app", FEEDERS)
+        check_budget(spec_with(("a", [("f", big)]), ("b", [("g", "y" * (SPEC_LIMIT // 2))])),
+                     secrets(**{"tls.key": big}), "app", FEEDERS)
 
     problems = str(raised.value).split("; largest: ")
     assert str(raised.value).startswith("ConfigMap app-a-config would be")
@@ -225,14 +233,14 @@ def test_every_problem_is_reported_at_once():
     assert len(problems) == 4
 
 
-# --- the Ingress' Secret: counted in the spec, and each of its keys named after its option ------
+# --- the Ingress' Secret: an object of its own, each of its keys named after its option ---------
 
-def test_the_spec_counts_the_ingress_secret_and_the_ingress():
+def test_the_spec_counts_the_ingress_but_not_the_values_of_its_secret():
     off = make_plan()
     on = make_plan(ingress_hostname="prometheus.example.com", ingress_tls_cert=CERT_PEM, ingress_tls_key=KEY_PEM)
 
-    assert spec_size(on.pod_spec, on.k8s_resources) > spec_size(off.pod_spec, off.k8s_resources) + \
-        len(CERT_PEM) + len(KEY_PEM) + len("prometheus.example.com")
+    grown = spec_size(on.pod_spec, on.k8s_resources) - spec_size(off.pod_spec, off.k8s_resources)
+    assert len("prometheus.example.com") < grown < len(CERT_PEM)
 
 
 def test_an_oversized_ingress_secret_names_the_ingress_options_not_ssl_cert():

@@ -61,7 +61,7 @@ def test_class_tls_and_path_reach_the_ingress():
 def test_the_ingress_pair_is_its_own_and_does_not_touch_prometheus_tls():
     declared = resources(ingress_hostname=HOST, ingress_tls_cert=RENEWED_CERT_PEM, ingress_tls_key=KEY_PEM)
 
-    web, ingress = declared["secrets"]
+    web, ingress = [s for s in declared["secrets"] if s["type"] == "kubernetes.io/tls"]
     assert web["stringData"] == {"tls.crt": "", "tls.key": ""}
     assert ingress["stringData"]["tls.crt"] == RENEWED_CERT_PEM
     assert the_ingress(ingress_hostname=HOST)["annotations"][BACKEND_PROTOCOL_ANNOTATION] == "HTTP"

@@ -41,9 +41,10 @@ def test_every_object_passes_the_kubernetes_schema(name):
 
     assert [problem for obj in found for problem in schema_problems(obj)] == []
     kinds = sorted({o["kind"] for o in found})
-    expected = {"ClusterRole", "ClusterRoleBinding", "Pod", "Secret", "ServiceAccount"}
+    expected = {"ClusterRole", "ClusterRoleBinding", "ConfigMap", "Pod", "Secret", "ServiceAccount"}
     assert kinds == sorted(expected | ({"Ingress"} if "ingress" in name else set()))
-    assert len(by_kind(found, "Secret")) == 2
+    assert len(by_kind(found, "Secret")) == 3  # web TLS, Ingress TLS, scrape credentials
+    assert len(by_kind(found, "ConfigMap")) == 2  # the configuration, the scrape target lists
 
 
 def test_the_schemas_are_those_of_the_pinned_kubernetes_version():

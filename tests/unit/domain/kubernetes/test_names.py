@@ -61,7 +61,7 @@ def test_every_name_from_the_spec_is_valid_for_long_application_names(length, op
 
     names = declared_names(app, model, **options)
 
-    assert {n.what for n in names} >= {"ConfigMap of volume cfg", "pod volume cfg", "pod volume tls",
+    assert {n.what for n in names} >= {"ConfigMap", "pod volume cfg", "pod volume tls", "pod volume targets",
                                        "Secret", "ServiceAccount", "ClusterRole", "image-pull Secret"}
     assert ("Ingress" in {n.what for n in names}) == ("ingress_hostname" in options)
     assert [(n.what, n.name, n.problems()) for n in names if n.problems()] == []
@@ -83,7 +83,8 @@ def test_names_are_per_application_so_two_applications_share_nothing():
     one, two = (declared_names(app, monitor_k8s=True) for app in ("prometheus", "prom-two"))
     shared = {n.what: n.name for n in one}.items() & {n.what: n.name for n in two}.items()
 
-    assert {what for what, _ in shared} == {"container", "pod volume tls"}
+    assert {what for what, _ in shared} == {"container", "pod volume tls", "pod volume cfg", "pod volume targets",
+                                          "pod volume scrape-secrets"}
 
 
 @pytest.mark.parametrize("rule, good, bad", [

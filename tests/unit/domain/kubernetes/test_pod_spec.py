@@ -116,7 +116,7 @@ def test_tls_secret_is_a_kubernetes_tls_secret_readable_by_the_pod_group_only():
     # https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets
     assert secret["type"] == "kubernetes.io/tls"
     assert set(secret["stringData"]) == {"tls.crt", "tls.key"}
-    [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if "secret" in v]
+    [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if v["name"] == "tls"]
     assert mounted["name"] == secret["name"]
     # files of a Secret volume belong to root and the pod's fsGroup: Prometheus (nobody) reads
     # them through the group; nobody else may
@@ -131,12 +131,13 @@ def test_without_a_certificate_the_tls_secret_is_declared_empty_and_web_config_s
     resources = plan.k8s_resources["kubernetesResources"]
 
     # Juju never deletes a Secret a spec leaves out: declared empty, no key stays behind
-    secret, ingress_secret = resources["secrets"]
+    [secret] = [s for s in resources["secrets"] if s["name"] == "prometheus-web-tls"]
     assert secret == {"name": "prometheus-web-tls", "type": "kubernetes.io/tls",
                       "stringData": {"tls.crt": "", "tls.key": ""}}
+    [ingress_secret] = [s for s in resources["secrets"] if s["name"] == "prometheus-ingress-tls"]
     assert ingress_secret == {"name": "prometheus-ingress-tls", "type": "kubernetes.io/tls",
                               "stringData": {"tls.crt": "", "tls.key": ""}}
-    [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if "secret" in v]
+    [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if v["name"] == "tls"]
     assert mounted["name"] == secret["name"]
     assert yaml.safe_load(config_file(plan.pod_spec, "web-config.yml")) == {}
     assert container(plan.pod_spec)["kubernetes"]["readinessProbe"]["httpGet"]["scheme"] == "HTTP"

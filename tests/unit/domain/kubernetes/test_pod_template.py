@@ -1,8 +1,9 @@
 """What the pods are made of changes only where it must; contents travel in the ConfigMap and Secret.
 
-Juju builds the StatefulSet's pod template from the spec: the ConfigMap volume lists each file
-(volume.go fileSetToVolume), so adding or removing a file rolls the pods, as do flags, probes
-and the service account. File contents go to the ConfigMap, certificate and key to the Secret,
+Juju builds the StatefulSet's pod template from the spec: a ``files`` volume would list each
+file (volume.go fileSetToVolume), so the charm mounts whole ConfigMaps declared in the spec's
+``configMaps``, whose keys come and go freely; flags, probes and the service account roll the
+pods. File contents go to the ConfigMap, certificate and key to the Secret,
 and the RBAC rules to the ClusterRole: none of those is in the pod template.
 """
 
@@ -25,6 +26,7 @@ def template(**options: Any) -> Dict[str, Any]:
     volumes = [dict(v, files=[dict(f, content="(ConfigMap)") for f in v["files"]]) if "files" in v else v
                for v in container["volumeConfig"]]
     spec["containers"] = [dict(container, volumeConfig=volumes)]
+    spec["configMaps"] = sorted(spec.get("configMaps") or {})  # objects of their own: names only
     resources = dict(result.k8s_resources["kubernetesResources"])
     resources["secrets"] = [dict(s, stringData={k: "(Secret)" for k in s["stringData"]}) for s in resources["secrets"]]
     return {"spec": spec, "k8s_resources": resources}

@@ -1,0 +1,1 @@
+"""Scrape jobs from ``metrics-endpoint`` relation data: bounded reading, checking, rendering. Pure."""
