@@ -31,6 +31,7 @@ from domain.kubernetes.resources import build_k8s_resources, secret_feeders
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
+from domain.prometheus.flags import remote_write_receiver_args
 from domain.relations.data import BagWrite, DroppedBag
 from domain.relations.inputs import read_inputs
 from domain.relations.legacy_alerting import needs_pod_discovery
@@ -65,14 +66,18 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     version = facts.image.version
     inputs = read_inputs(facts)
     legacy = inputs.legacy_alertmanagers
-    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy)
+    remote_write = inputs.remote_write_urls
+    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, remote_write)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(unmarked.get(PROMETHEUS_YML),
-                                     build_prometheus_config(config, version, inputs.alertmanagers, legacy),
+                                     build_prometheus_config(config, version, inputs.alertmanagers, legacy,
+                                                             remote_write),
                                      digest)
     files = ConfigFiles(tuple((name, marked_yml if name == PROMETHEUS_YML else content)
                               for name, content in unmarked.files))
     pod_spec = build_pod_spec(config, facts.image, facts.identity, files)
+    if inputs.receives_remote_write:  # flags are the pod template's: the pods restart
+        pod_spec["containers"][0]["args"] += remote_write_receiver_args(version)
     if needs_pod_discovery(legacy):
         pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)

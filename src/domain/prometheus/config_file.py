@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -54,6 +54,7 @@ class PrometheusConfig:
     rule_files: Tuple[str, ...]
     scrape_jobs: Tuple[ScrapeJob, ...]
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
+    remote_write_urls: Tuple[str, ...] = ()  # the `send-remote-write` relations' receivers
 
 
 def _escape_label_value(value: str, version: Version) -> str:
@@ -63,7 +64,8 @@ def _escape_label_value(value: str, version: Version) -> str:
 
 def build_prometheus_config(config: CharmConfig, version: Version,
                             alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
-                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> PrometheusConfig:
+                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
+                            remote_write_urls: Tuple[str, ...] = ()) -> PrometheusConfig:
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
     return PrometheusConfig(
         scrape_interval=config.scrape_interval,
@@ -77,6 +79,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         rule_files=(RULE_FILES_PATTERN,),
         scrape_jobs=jobs,
         legacy_alertmanagers=legacy_alertmanagers,
+        remote_write_urls=remote_write_urls,
     )
 
 
@@ -94,7 +97,15 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
                                                 config.legacy_alertmanagers)
     document["rule_files"] = list(config.rule_files)
     document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
+    if config.remote_write_urls:
+        document["remote_write"] = _remote_write(config.remote_write_urls)
     return document
+
+
+def _remote_write(urls: Tuple[str, ...]) -> List[Dict[str, Any]]:
+    """One entry per receiver, with Prometheus' defaults otherwise (queue, retries); the URL
+    only, so nothing a related charm sends reaches the file but a checked URL."""
+    return [{"url": url} for url in urls]
 
 
 def digest_marker(digest: str) -> str:

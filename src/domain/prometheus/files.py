@@ -38,8 +38,10 @@ class ConfigFiles:
 
 def build_config_files(config: CharmConfig, version: Version,
                        alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
-                       legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> ConfigFiles:
-    prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers)
+                       legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
+                       remote_write_urls: Tuple[str, ...] = ()) -> ConfigFiles:
+    prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers,
+                                                remote_write_urls)
     return ConfigFiles((
         (PROMETHEUS_YML, render_prometheus_yml(prometheus_config)),
         (CHARM_RULES_FILE, render_rule_file(config.alert_rules)),
