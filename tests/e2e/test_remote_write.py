@@ -8,7 +8,9 @@ the sender's samples (marked by an external label) are then queried back from ea
 
 import json
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 from typing import Iterator, List
 
@@ -16,6 +18,7 @@ import pytest
 
 from domain.facts import Identity
 from domain.plan import plan
+from domain.prometheus.flags import remote_write_receiver_args
 from domain.relations.data import Bag, Relation
 from scripts.localrun.generations import victoria_metrics
 from scripts.localrun.processes import ManagedProcess, free_port, http_get, wait_until_ready
@@ -74,6 +77,18 @@ def prometheus(binary: str, home: Path, port: int, config: str, *flags: str) -> 
                            f"--web.listen-address={LOCAL}:{port}", *flags], home / "prometheus.log", cwd=home)
 
 
+def write_status(base: str) -> int:
+    """What Prometheus answers to an empty remote-write request: 404 while the receiver is off,
+    400 (not snappy-encoded protobuf) while it is on."""
+    request = urllib.request.Request(f"{base}/api/v1/write", data=b"", method="POST",
+                                     headers={"Content-Type": "application/x-protobuf", "Content-Encoding": "snappy"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as err:
+        return int(err.code)
+
+
 def series(base: str, query: str) -> List[dict]:
     answer = json.loads(http_get(f"{base}/api/v1/query?{urllib.parse.urlencode({'query': query})}"))
     assert answer["status"] == "success", answer
@@ -94,6 +109,8 @@ def test_samples_reach_a_prometheus_receiver_and_victoria_metrics(generation, tm
         assert [f"- url: {url}" in text for url in urls] == [True, True]
         sender = prometheus(generation.prometheus, tmp_path / "sender", sender_port, text)
         wait_until_ready(f"http://{LOCAL}:{sender_port}/-/ready", sender)
+        # the receiver takes writes thanks to the charm's flags: the sender, without them, does not
+        assert [write_status(f"http://{LOCAL}:{port}") for port in (receiver_port, sender_port)] == [400, 404]
 
         query = f'up{{sent_by="{mark}",job="prometheus"}}'
         found = {}
@@ -115,3 +132,18 @@ def test_samples_reach_a_prometheus_receiver_and_victoria_metrics(generation, tm
     assert sorted(found) == ["prometheus", "victoria"], (found, sender.log()[-3000:] if sender else "")
     for got in found.values():
         assert got[0]["metric"]["sent_by"] == mark and got[0]["metric"]["job"] == "prometheus"
+
+
+def test_the_feature_flag_of_2_25_to_2_32_is_a_real_feature_name(generation, tmp_path):
+    """The flag the charm gives 2.25-2.32 images, run by the binaries at hand: 2.42 still honours
+    it; 3.x lists it as deprecated and does not enable the receiver, hence the web flag there."""
+    flags = remote_write_receiver_args((2, 30, 0))
+    assert flags == ["--enable-feature=remote-write-receiver"]
+    port = free_port()
+    process = prometheus(generation.prometheus, tmp_path / "old-flag", port, "global: {}\n", *flags)
+    try:
+        wait_until_ready(f"http://{LOCAL}:{port}/-/ready", process)
+        status = write_status(f"http://{LOCAL}:{port}")
+    finally:
+        process.stop()
+    assert status == (400 if generation.version < (3, 0, 0) else 404)
