@@ -48,7 +48,8 @@ def prometheus_args(config: CharmConfig, version: Version) -> List[str]:
 # --enable-feature=remote-write-receiver (#8424); 2.33.0 made it stable as
 # --web.enable-remote-write-receiver (#10119) (prometheus/prometheus CHANGELOG.md). 3.x keeps
 # that flag (`prometheus --help` of 3.5: --[no-]web.enable-remote-write-receiver) and lists the
-# feature name as deprecated.
+# feature name as deprecated: 3.5 accepts it but leaves the receiver off, while 2.42 still
+# honours it (tests/e2e/test_remote_write.py runs both).
 REMOTE_WRITE_RECEIVER_SINCE: Version = (2, 25, 0)
 REMOTE_WRITE_RECEIVER_STABLE: Version = (2, 33, 0)
 
