@@ -36,6 +36,7 @@ from domain.kubernetes.resources import build_k8s_resources, secret_feeders
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
+from domain.prometheus.flags import remote_write_receiver_args
 from domain.relations import metrics_endpoint
 from domain.relations.data import BagWrite, DroppedBag
 from domain.relations.inputs import RelationInputs, read_inputs
@@ -75,21 +76,27 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     inputs = read_inputs(facts, config)
     legacy = inputs.legacy_alertmanagers
     scrape = _scrape(config, version, inputs)
-    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, scrape.jobs,
-                                  scrape.config_files)
+    remote_write = inputs.remote_write_urls
+    relation_files = scrape.config_files + inputs.rule_files
+    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
+                                  relation_files=relation_files, remote_write_urls=remote_write)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(
         unmarked.get(PROMETHEUS_YML),
-        build_prometheus_config(config, version, inputs.alertmanagers, legacy, scrape.jobs), digest)
+        build_prometheus_config(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
+                                remote_write_urls=remote_write), digest)
     files = ConfigFiles(tuple((name, marked_yml if name == PROMETHEUS_YML else content)
                               for name, content in unmarked.files))
     pod_spec = build_pod_spec(config, facts.image, facts.identity, files, ConfigFiles(scrape.target_files))
+    if inputs.receives_remote_write:  # flags are the pod template's: the pods restart
+        pod_spec["containers"][0]["args"] += remote_write_receiver_args(version)
     if needs_pod_discovery(legacy):
         pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)
     k8s_resources["kubernetesResources"]["secrets"].append(
         {"name": scrape_secret_name(facts.identity), "type": "Opaque", "stringData": dict(scrape.secrets)})
-    feeders = {**_feeders(config, files, scrape), **secret_feeders(facts.identity)}
+    feeders = {**_feeders(config, files, scrape), **secret_feeders(facts.identity),
+               **{name: "a relation's alert_rules" for name, _ in inputs.rule_files}}
     check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
     events, notes = _scrape_reports(inputs, scrape)
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,
@@ -115,7 +122,8 @@ def _scrape_reports(inputs: RelationInputs,
     notes: List[DroppedBag] = []
     for relation in inputs.scrape:
         extra = tuple(note for rid, note in scrape.notes if rid == relation.relation_id)
-        events[relation.relation_id] = metrics_endpoint.event(relation, extra)
+        rules = tuple(note for rid, note in inputs.rule_reasons if rid == relation.relation_id)
+        events[relation.relation_id] = metrics_endpoint.event(relation, extra + rules)
         notes += [DroppedBag(relation.relation, relation.remote_app, note) for note in extra]
     return events, tuple(notes)
 

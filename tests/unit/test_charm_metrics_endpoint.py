@@ -160,3 +160,25 @@ def test_the_kubernetes_api_service_of_the_pod_environment_is_no_proxy(harness, 
 
     assert jobs(harness) == {}
     assert "Kubernetes API" in event(harness, api)["scrape_job_errors"]
+
+
+def test_alert_rules_become_the_relations_own_scoped_rule_file_and_bad_ones_are_reported(harness):
+    harness.set_leader(True)
+    rules = json.dumps({"groups": [{"name": "api", "rules": [
+        {"alert": "ApiDown", "expr": "up == 0", "for": "5m", "labels": {"juju_application": "other"}},
+        {"alert": "Broken", "expr": "up ==== 0"}]}]})
+    rid = relate(harness, "api")
+    harness.update_relation_data(rid, "api", {"alert_rules": rules})
+
+    files = config_map_files(harness.get_pod_spec()[0], "cfg")
+    [name] = [n for n in files if n.endswith(f"_metrics-endpoint_{rid}.rules")]
+    [group] = yaml.safe_load(files[name])["groups"]
+    [rule] = group["rules"]
+    assert rule["alert"] == "ApiDown" and rule["labels"]["juju_application"] == "api"
+    assert 'juju_application="api"' in rule["expr"] and f'juju_model_uuid="{MODEL_UUID}"' in rule["expr"]
+    event = json.loads(harness.get_relation_data(rid, "prometheus")["event"])
+    assert event["valid"] is False and "Broken" in event["errors"]
+    assert "ignored relation data" in harness.charm.unit.status.message
+
+    harness.remove_relation(rid)
+    assert not [n for n in config_map_files(harness.get_pod_spec()[0], "cfg") if "metrics-endpoint" in n]

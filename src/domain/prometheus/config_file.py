@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -56,6 +56,7 @@ class PrometheusConfig:
     scrape_jobs: Tuple[ScrapeJob, ...]
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
     relation_jobs: Tuple[ScrapeJob, ...] = ()  # rendered apart: see ``render_prometheus_yml``
+    remote_write_urls: Tuple[str, ...] = ()  # the `send-remote-write` relations' receivers
 
 
 def _escape_label_value(value: str, version: Version) -> str:
@@ -66,7 +67,8 @@ def _escape_label_value(value: str, version: Version) -> str:
 def build_prometheus_config(config: CharmConfig, version: Version,
                             alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
                             legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
-                            relation_jobs: Tuple[ScrapeJob, ...] = ()) -> PrometheusConfig:
+                            relation_jobs: Tuple[ScrapeJob, ...] = (),
+                            remote_write_urls: Tuple[str, ...] = ()) -> PrometheusConfig:
     """``relation_jobs``: scrape jobs from relations, already checked and uniquely named."""
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
     return PrometheusConfig(
@@ -82,6 +84,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         scrape_jobs=jobs,
         legacy_alertmanagers=legacy_alertmanagers,
         relation_jobs=relation_jobs,
+        remote_write_urls=remote_write_urls,
     )
 
 
@@ -99,7 +102,15 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
                                                 config.legacy_alertmanagers)
     document["rule_files"] = list(config.rule_files)
     document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
+    if config.remote_write_urls:
+        document["remote_write"] = _remote_write(config.remote_write_urls)
     return document
+
+
+def _remote_write(urls: Tuple[str, ...]) -> List[Dict[str, Any]]:
+    """One entry per receiver, with Prometheus' defaults otherwise (queue, retries); the URL
+    only, so nothing a related charm sends reaches the file but a checked URL."""
+    return [{"url": url} for url in urls]
 
 
 def digest_marker(digest: str) -> str:

@@ -42,11 +42,12 @@ def build_config_files(config: CharmConfig, version: Version,
                        alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
                        legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = (),
                        relation_jobs: Tuple[ScrapeJob, ...] = (),
-                       relation_files: Tuple[Tuple[str, str], ...] = ()) -> ConfigFiles:
+                       relation_files: Tuple[Tuple[str, str], ...] = (),
+                       remote_write_urls: Tuple[str, ...] = ()) -> ConfigFiles:
     """``relation_files``: files from relations that Prometheus reads at reload (CA
-    certificates of scrape jobs), beside prometheus.yml so that the digest covers them."""
+    certificates of scrape jobs, rule files), beside prometheus.yml so that the digest covers them."""
     prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers,
-                                                relation_jobs)
+                                                relation_jobs, remote_write_urls)
     return ConfigFiles((
         (PROMETHEUS_YML, render_prometheus_yml(prometheus_config)),
         (CHARM_RULES_FILE, render_rule_file(config.alert_rules)),

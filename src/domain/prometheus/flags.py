@@ -42,3 +42,25 @@ def prometheus_args(config: CharmConfig, version: Version) -> List[str]:
         args += ["--web.console.templates=/usr/share/prometheus/consoles",
                  "--web.console.libraries=/usr/share/prometheus/console_libraries"]
     return args
+
+
+# The remote-write receiver (POST /api/v1/write): 2.25.0 added it behind
+# --enable-feature=remote-write-receiver (#8424); 2.33.0 made it stable as
+# --web.enable-remote-write-receiver (#10119) (prometheus/prometheus CHANGELOG.md). 3.x keeps
+# that flag (`prometheus --help` of 3.5: --[no-]web.enable-remote-write-receiver) and lists the
+# feature name as deprecated: 3.5 accepts it but leaves the receiver off, while 2.42 still
+# honours it (tests/e2e/test_remote_write.py runs both).
+REMOTE_WRITE_RECEIVER_SINCE: Version = (2, 25, 0)
+REMOTE_WRITE_RECEIVER_STABLE: Version = (2, 33, 0)
+
+
+def remote_write_receiver_args(version: Version) -> List[str]:
+    """The flags that enable the receiver on ``version``; none before 2.25, which has none.
+
+    Only while a ``receive-remote-write`` relation exists: the flags are the pod template's,
+    so the first such relation and the removal of the last one restart the pods."""
+    if version >= REMOTE_WRITE_RECEIVER_STABLE:
+        return ["--web.enable-remote-write-receiver"]
+    if version >= REMOTE_WRITE_RECEIVER_SINCE:
+        return ["--enable-feature=remote-write-receiver"]
+    return []

@@ -72,11 +72,11 @@ def _target(bag: Bag) -> Union[AlertmanagerTarget, str, None]:
     return _from_url(f"{scheme}://{address}", "public_address")
 
 
-def _from_url(url: str, key: str) -> Union[AlertmanagerTarget, str]:
+def _from_url(url: str, key: str, kind: str = "an Alertmanager URL") -> Union[AlertmanagerTarget, str]:
     too_big = oversized(url, key, MAX_URL_BYTES)
     if too_big:
         return too_big
-    problem = f"{key} {excerpt(url)} is not an Alertmanager URL"
+    problem = f"{key} {excerpt(url)} is not {kind}"
     match = _URL.fullmatch(url)
     if match is None:
         return f"{problem}: expected http(s)://host[:port][/path], without credentials, query or spaces"
@@ -104,6 +104,12 @@ def _from_url(url: str, key: str) -> Union[AlertmanagerTarget, str]:
         return f"{problem}: the path has characters that need escaping, or '.'/'..' segments"
     return AlertmanagerTarget(host=host.lower(), port=port, scheme=scheme,
                               path_prefix=path.rstrip("/") or "/")
+
+
+def check_url(url: str, key: str, kind: str) -> Union[AlertmanagerTarget, str]:
+    """``url`` held to the rules above, as the target it names, or why it is refused (the
+    message names ``key`` and calls the URL ``kind``); for other endpoints that read URLs."""
+    return _from_url(url, key, kind)
 
 
 def parse_url(url: str) -> Optional[AlertmanagerTarget]:

@@ -10,11 +10,24 @@ from typing import List, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import AlertmanagerTarget, Facts
-from domain.relations import alertmanager_dispatch, legacy_alerting, metrics_endpoint
+from domain.relations import (
+    alertmanager_dispatch,
+    legacy_alerting,
+    metrics_endpoint,
+    remote_write_receive,
+    remote_write_send,
+)
 from domain.relations.data import DroppedBag
-from domain.relations.endpoints import ALERTMANAGER_DISPATCH, LEGACY_ALERTMANAGER, METRICS_ENDPOINT
+from domain.relations.endpoints import (
+    ALERTMANAGER_DISPATCH,
+    LEGACY_ALERTMANAGER,
+    METRICS_ENDPOINT,
+    RECEIVE_REMOTE_WRITE,
+    SEND_REMOTE_WRITE,
+)
 from domain.relations.legacy_alerting import LegacyAlertmanagers
 from domain.relations.metrics_endpoint import ScrapeRelation
+from domain.relations.metrics_rules import relation_rules
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,10 @@ class RelationInputs:
     dropped: Tuple[DroppedBag, ...] = ()
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # from `alertmanager`
     scrape: Tuple[ScrapeRelation, ...] = ()  # metrics-endpoint relations with remote units
+    remote_write_urls: Tuple[str, ...] = ()  # from `send-remote-write`, distinct
+    receives_remote_write: bool = False  # a `receive-remote-write` relation exists
+    rule_files: Tuple[Tuple[str, str], ...] = ()  # (file name, text), one per relation with rules
+    rule_reasons: Tuple[Tuple[int, str], ...] = ()  # (relation id, rule left out and why): metrics-endpoint
 
 
 def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationInputs:
@@ -32,6 +49,9 @@ def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationI
     dropped: List[DroppedBag] = []
     legacy: List[LegacyAlertmanagers] = []
     scrape: List[ScrapeRelation] = []
+    remote_write: List[str] = []
+    rule_files: List[Tuple[str, str]] = []
+    rule_reasons: List[Tuple[int, str]] = []
     for relation in facts.relations:
         if relation.endpoint == ALERTMANAGER_DISPATCH:
             dispatch = alertmanager_dispatch.read(relation)
@@ -47,5 +67,20 @@ def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationI
             if scraped is not None:
                 scrape.append(scraped)
                 dropped.extend(metrics_endpoint.dropped(scraped, relation.remote_app or ""))
+                rules = relation_rules(scraped, facts.identity, facts.image.version)
+                rule_files += [rules.file] if rules.file[1] else []
+                dropped.extend(rules.dropped)
+                rule_reasons += [(relation.relation_id, reason) for reason in rules.reasons]
+        elif relation.endpoint == SEND_REMOTE_WRITE:
+            sent = remote_write_send.read(relation)
+            remote_write += [url for url in sent.urls if url not in remote_write]
+            dropped.extend(sent.dropped)
+        elif relation.endpoint == RECEIVE_REMOTE_WRITE:
+            received = remote_write_receive.read(relation, facts.identity, facts.image.version)
+            rule_files += [received.rule_file] if received.rule_file[1] else []
+            dropped.extend(received.dropped)
     return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped),
-                          legacy_alertmanagers=tuple(legacy), scrape=tuple(scrape))
+                          legacy_alertmanagers=tuple(legacy), scrape=tuple(scrape),
+                          remote_write_urls=tuple(remote_write),
+                          receives_remote_write=any(r.endpoint == RECEIVE_REMOTE_WRITE for r in facts.relations),
+                          rule_files=tuple(rule_files), rule_reasons=tuple(rule_reasons))

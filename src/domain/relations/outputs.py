@@ -9,9 +9,15 @@ from typing import List, Mapping, Optional, Tuple
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
 from domain.grafana.relation import dashboard_app_data
-from domain.relations import grafana_source, http_api
+from domain.relations import grafana_source, http_api, remote_write_receive
 from domain.relations.data import BagWrite
-from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API, METRICS_ENDPOINT
+from domain.relations.endpoints import (
+    GRAFANA_DASHBOARD,
+    GRAFANA_SOURCE,
+    HTTP_API,
+    METRICS_ENDPOINT,
+    RECEIVE_REMOTE_WRITE,
+)
 
 CHARM_NAME = "prometheus"  # metadata.yaml's name: Grafana files the dashboard under it
 
@@ -34,4 +40,9 @@ def relation_writes(config: CharmConfig, facts: Facts,
             writes.append(BagWrite(endpoint, rid, True, tuple(sorted(dashboard.items()))))
         elif endpoint == METRICS_ENDPOINT:
             writes.append(BagWrite(endpoint, rid, True, (("event", (scrape_events or {}).get(rid, "")),)))
+        elif endpoint == RECEIVE_REMOTE_WRITE:
+            version = facts.image.version
+            received = remote_write_receive.read(relation, identity, version)
+            writes.append(BagWrite(endpoint, rid, True, remote_write_receive.event(received.dropped)))
+            writes.append(BagWrite(endpoint, rid, False, remote_write_receive.unit_data(config, identity, version)))
     return tuple(writes)
