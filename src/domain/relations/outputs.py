@@ -9,9 +9,9 @@ from typing import List, Tuple
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
 from domain.grafana.relation import dashboard_app_data
-from domain.relations import grafana_source, http_api
+from domain.relations import grafana_source, http_api, self_metrics
 from domain.relations.data import BagWrite
-from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API
+from domain.relations.endpoints import GRAFANA_DASHBOARD, GRAFANA_SOURCE, HTTP_API, SELF_METRICS
 
 CHARM_NAME = "prometheus"  # metadata.yaml's name: Grafana files the dashboard under it
 
@@ -29,4 +29,7 @@ def relation_writes(config: CharmConfig, facts: Facts) -> Tuple[BagWrite, ...]:
         elif endpoint == GRAFANA_DASHBOARD:
             dashboard = dashboard_app_data(identity.model, identity.model_uuid, identity.app, CHARM_NAME)
             writes.append(BagWrite(endpoint, rid, True, tuple(sorted(dashboard.items()))))
+        elif endpoint == SELF_METRICS:
+            writes.append(BagWrite(endpoint, rid, True, self_metrics.app_data(config, identity)))
+            writes.append(BagWrite(endpoint, rid, False, self_metrics.unit_data(identity)))
     return tuple(writes)
