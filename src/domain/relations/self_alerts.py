@@ -15,6 +15,7 @@ Metric names are those both generations (2.42 and 3.x) export: prometheus/promet
 ``description`` what to look at; the ``for`` durations keep one bad scrape from paging anyone.
 """
 
+from dataclasses import dataclass
 from typing import Tuple
 
 from domain.rules.model import Pairs
@@ -22,14 +23,16 @@ from domain.rules.model import Pairs
 GROUP = "self_monitoring"
 
 
+@dataclass(frozen=True)
 class SelfAlert:
     """One alerting rule of the pack, as written in a rule file (before scoping)."""
 
-    __slots__ = ("name", "expr", "for_", "severity", "summary", "description")
-
-    def __init__(self, name: str, expr: str, for_: str, severity: str, summary: str, description: str) -> None:
-        self.name, self.expr, self.for_ = name, expr, for_
-        self.severity, self.summary, self.description = severity, summary, description
+    name: str
+    expr: str
+    for_: str
+    severity: str
+    summary: str
+    description: str
 
     @property
     def labels(self) -> Pairs:
