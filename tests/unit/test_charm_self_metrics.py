@@ -11,8 +11,12 @@ import yaml
 from ops.testing import Harness
 
 from charm import PrometheusCharm
+from domain.facts import Identity
+from domain.relations import self_metrics
+from domain.relations.data import MAX_VALUE_BYTES
 from domain.relations.self_alerts import ALERTS
 from domain.rules import parse_rule_file
+from tests.support.builders import make_config
 from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
 from tests.support.tls import CERT_PEM, KEY_PEM
 from tests.unit.domain.rules.test_inject import EQUAL, matchers, selectors_of
@@ -196,3 +200,12 @@ def test_a_unit_that_becomes_leader_writes_the_app_bag(harness):
     app = harness.get_relation_data(rid, "prometheus")
     assert json.loads(app["scrape_metadata"])["unit"] == "prometheus/0"
     assert set(app) == {"scrape_metadata", "scrape_jobs", "alert_rules"}
+
+
+def test_the_app_bag_stays_small_with_the_longest_names():
+    app = "a" * 45 + "-" + "b" * 12
+    identity = Identity(app, "m" * 63, "d1b2c3d4-0000-4000-8000-000000000000", f"{app}/1000")
+    config = make_config(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
+    assert config.tls is not None
+    for key, value in self_metrics.app_data(config, identity):
+        assert len(value.encode()) < MAX_VALUE_BYTES / 2, key
