@@ -14,6 +14,7 @@ from charm import PrometheusCharm
 from domain.facts import Identity
 from domain.relations import self_metrics
 from domain.relations.data import MAX_VALUE_BYTES
+from domain.relations.rules_scope import scope_rules
 from domain.relations.self_alerts import ALERTS
 from domain.rules import parse_rule_file
 from tests.support.builders import make_config
@@ -209,3 +210,17 @@ def test_the_app_bag_stays_small_with_the_longest_names():
     assert config.tls is not None
     for key, value in self_metrics.app_data(config, identity):
         assert len(value.encode()) < MAX_VALUE_BYTES / 2, key
+
+
+@pytest.mark.parametrize("version", [(2, 42, 0), (3, 5, 0)], ids=["prom2", "prom3"])
+def test_this_charm_as_the_consumer_keeps_every_rule_as_sent(version):
+    # Related to another unit of this very charm (its metrics-endpoint): nothing dropped, nothing
+    # scoped twice, the group keeps its name.
+    identity = Identity("prometheus", "lma", "d1b2c3d4-0000-4000-8000-000000000000", "prometheus/0")
+    sent = json.loads(self_metrics.alert_rules(identity))
+    scoped = scope_rules(self_metrics.alert_rules(identity), self_metrics.topology(identity), version,
+                         "metrics-endpoint", 7)
+    assert scoped.dropped == ()
+    loaded = yaml.safe_load(scoped.text)["groups"]
+    assert [group["name"] for group in loaded] == [group["name"] for group in sent["groups"]]
+    assert [rule["expr"] for rule in loaded[0]["rules"]] == [rule["expr"] for rule in sent["groups"][0]["rules"]]
