@@ -9,7 +9,7 @@ from typing import List, Mapping, Optional, Tuple
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
 from domain.grafana.relation import dashboard_app_data
-from domain.relations import grafana_source, http_api, remote_write_receive
+from domain.relations import grafana_source, http_api, remote_write_receive, self_metrics
 from domain.relations.data import BagWrite
 from domain.relations.endpoints import (
     GRAFANA_DASHBOARD,
@@ -17,6 +17,7 @@ from domain.relations.endpoints import (
     HTTP_API,
     METRICS_ENDPOINT,
     RECEIVE_REMOTE_WRITE,
+    SELF_METRICS,
 )
 
 CHARM_NAME = "prometheus"  # metadata.yaml's name: Grafana files the dashboard under it
@@ -45,4 +46,7 @@ def relation_writes(config: CharmConfig, facts: Facts,
             received = remote_write_receive.read(relation, identity, version)
             writes.append(BagWrite(endpoint, rid, True, remote_write_receive.event(received.dropped)))
             writes.append(BagWrite(endpoint, rid, False, remote_write_receive.unit_data(config, identity, version)))
+        elif endpoint == SELF_METRICS:
+            writes.append(BagWrite(endpoint, rid, True, self_metrics.app_data(config, identity)))
+            writes.append(BagWrite(endpoint, rid, False, self_metrics.unit_data(identity)))
     return tuple(writes)
