@@ -8,16 +8,32 @@ the same files and the same service account (``rbac``). So alert rules, promethe
 certificate reach the pods as ConfigMap and Secret content; options that are flags roll the
 pods, turning TLS on or off does so through the probes' scheme alone (HTTP/HTTPS, which
 Kubernetes cannot take from elsewhere), ``monitor-k8s`` through the service-account token.
+
+Each pod applies the files kubelet delivers by itself: Prometheus 3 watches them
+(``domain.prometheus.flags``); for the 2.x official images the container's ``command`` runs
+a busybox watcher before Prometheus (``config_watch``). Each pod learns its own name from the
+downward API (``POD_NAME``), which its replica external label carries.
 """
 
 from typing import Any, Dict, List
 
 from domain.config.charm_config import CharmConfig
-from domain.container import CONFIG_DIR, CONFIG_VOLUME, CONTAINER, PORT, PORT_NAME, TLS_DIR, TLS_VOLUME
+from domain.container import (
+    CONFIG_DIR,
+    CONFIG_VOLUME,
+    CONTAINER,
+    POD_NAME_ENV,
+    PORT,
+    PORT_NAME,
+    TLS_DIR,
+    TLS_VOLUME,
+)
 from domain.facts import Identity
+from domain.kubernetes.config_watch import watch_command
 from domain.kubernetes.rbac import service_account
 from domain.kubernetes.resources import NOBODY, tls_secret_name
 from domain.prometheus.files import ConfigFiles
+from domain.prometheus.compatibility import has_busybox_shell, reloads_by_itself
 from domain.prometheus.flags import prometheus_args
 from domain.values.image import ImageDetails
 
@@ -35,13 +51,21 @@ def _container(config: CharmConfig, image: ImageDetails, identity: Identity,
         {"name": TLS_VOLUME, "mountPath": TLS_DIR,
          "secret": {"name": tls_secret_name(identity), "defaultMode": 0o440}},
     ]
-    return {
+    container: Dict[str, Any] = {
         "name": CONTAINER,
         "imageDetails": {"imagePath": image.image_path,
                          "username": image.username,
                          "password": image.password},
         "imagePullPolicy": "IfNotPresent",
+    }
+    if not reloads_by_itself(image.version) and has_busybox_shell(image.image_path):
+        container["command"] = watch_command(config.route_prefix)
+    return {
+        **container,
         "args": prometheus_args(config, image.version),
+        # Juju's envConfig: a map with `field` becomes a downward-API fieldRef
+        # (juju/juju caas/kubernetes/provider/specs container_env.go).
+        "envConfig": {POD_NAME_ENV: {"field": {"path": "metadata.name", "api-version": "v1"}}},
         "ports": [{"name": PORT_NAME, "containerPort": PORT, "protocol": "TCP"}],
         "volumeConfig": volumes,
         "kubernetes": {
