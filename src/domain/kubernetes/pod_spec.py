@@ -32,8 +32,8 @@ from domain.facts import Identity
 from domain.kubernetes.config_watch import watch_command
 from domain.kubernetes.rbac import service_account
 from domain.kubernetes.resources import NOBODY, tls_secret_name
-from domain.prometheus.files import ConfigFiles
 from domain.prometheus.compatibility import has_busybox_shell, reloads_by_itself
+from domain.prometheus.files import ConfigFiles
 from domain.prometheus.flags import prometheus_args
 from domain.values.image import ImageDetails
 
