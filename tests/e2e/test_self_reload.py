@@ -87,7 +87,6 @@ def pod(generation, tmp_path_factory) -> Iterator[LocalPod]:
     local.volume = KubeletVolume(config_dir)
     local.volume.write(local_files(first, local.port))
     container = prometheus_container(first.pod_spec)
-    environment = dict(os.environ, POD_NAME="prometheus-0")
     if "command" in container:  # the busybox watcher, which then execs Prometheus
         applets = workdir / "bin"
         applets.mkdir()
@@ -98,15 +97,8 @@ def pod(generation, tmp_path_factory) -> Iterator[LocalPod]:
         assert script.count("exec /bin/prometheus ") == 1
         script = script.replace("exec /bin/prometheus ", f"exec {generation.prometheus} ")
         local.argv = [str(applets / "sh"), flag, script, name, *local.args]
-        environment["PATH"] = f"{applets}:{environment['PATH']}"
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(environment)  # the child's environment, as the container's
-    try:
-        local.start()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        local.env["PATH"] = f"{applets}:{os.environ['PATH']}"
+    local.start()
     try:
         local.wait_ready()
         local.api_client = PrometheusHttpApi(local.url, ca_pem=CERT_PEM)
@@ -162,9 +154,9 @@ def test_a_refused_file_keeps_the_running_configuration(pod, generation):
 
     pod.volume.write(broken)
     wait("the refused reload", lambda: not pod.api_client.runtime_info().reload_success)
-    time.sleep(WATCH_SECONDS + 1)  # one more round of the watcher
+    if generation.name == "2":
+        time.sleep(WATCH_SECONDS + 1)  # one more round of the watcher: no second request
+        assert pod.process.log().count("Error reloading config") - errors_before == 1
 
     assert running_digest(pod) == running  # the last good configuration keeps running
-    attempts = pod.process.log().count("Error reloading config") - errors_before
-    assert attempts == 1 if generation.name == "2" else attempts >= 2
     assert "scrape timeout greater than scrape interval" in pod.process.log().split("Error reloading config")[-1]
