@@ -11,10 +11,12 @@ spec's command, the busybox watcher, under this machine's busybox (``sh``, ``cat
 harder way for the watcher to reach it.
 """
 
+import contextlib
 import os
+import signal
 import time
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, List
 
 import pytest
 
@@ -22,6 +24,7 @@ from adapters.prometheus_api import PrometheusHttpApi
 from domain.container import WATCH_SECONDS
 from domain.prometheus.config_file import digest_in_running_config
 from scripts.localrun.pod import LocalPod, prometheus_container
+from scripts.localrun.processes import ManagedProcess
 from tests.support.builders import make_plan
 from tests.support.tls import CERT_PEM, KEY_PEM
 
@@ -57,6 +60,21 @@ class KubeletVolume:
             for entry in (self.directory / old).iterdir():
                 entry.unlink()
             (self.directory / old).rmdir()
+
+
+def descendants(pid: int) -> List[int]:
+    """The processes under ``pid`` (the watcher loop and what it runs), from /proc."""
+    parents: Dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
 
 
 def files_of(plan) -> Dict[str, str]:
@@ -99,13 +117,20 @@ def pod(generation, tmp_path_factory) -> Iterator[LocalPod]:
         local.argv = [str(applets / "sh"), flag, script, name, *local.args]
         local.env["PATH"] = f"{applets}:{os.environ['PATH']}"
     local.start()
+    watcher: List[int] = []
     try:
         local.wait_ready()
+        # In a pod the watcher ends with Prometheus, process 1; here it would outlive it.
+        watcher = local.watcher = descendants(local.pid)
         local.api_client = PrometheusHttpApi(local.url, ca_pem=CERT_PEM)
         assert digest_in_running_config(local.api_client.running_config()) == first.digest
         yield local
     finally:
+        watcher = watcher or descendants(local.pid)
         local.stop()
+        for pid in watcher:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
 
 
 def running_digest(pod: LocalPod) -> str:
@@ -128,6 +153,7 @@ def wait(what: str, check, bound: float = BOUND) -> float:
 
 def test_delivered_files_run_within_seconds_in_the_same_process(pod, generation):
     second = plan_for(generation, "second", scrape_interval="30s")
+    assert bool(pod.watcher) is (generation.name == "2")  # 3.x: Prometheus' own watcher
     pid = pod.pid
     started = start_time(pod)
 
@@ -160,3 +186,65 @@ def test_a_refused_file_keeps_the_running_configuration(pod, generation):
 
     assert running_digest(pod) == running  # the last good configuration keeps running
     assert "scrape timeout greater than scrape interval" in pod.process.log().split("Error reloading config")[-1]
+
+
+FAKE_WGET = """#!/usr/bin/busybox sh
+for arg; do printf '[%s]' "$arg"; done >>"{record}"; echo >>"{record}"
+case $(cat "{mode}") in
+  refuse) echo "wget: server returned error: HTTP/1.1 500 Internal Server Error" >&2 ;;
+  *) echo "wget: can't connect to remote host (127.0.0.1): Connection refused" >&2 ;;
+esac
+exit 1
+"""
+
+
+def test_the_watcher_reaches_https_under_any_prefix_and_gives_up_quietly(tmp_path):
+    """The busybox script alone, with a recording wget and a fast sleep: the URL it builds for
+    an awkward path over TLS, five requests then one line when nothing answers, one request
+    when Prometheus answers with an error."""
+    plan = make_plan("prom/prometheus:v2.53.0", web_external_url="http://example.com/a'b$c")
+    shell, flag, script, name = prometheus_container(plan.pod_spec)["command"]
+    script = script.replace('exec /bin/prometheus "$@"', f"exec {BUSYBOX} sleep 60")
+    applets, config = tmp_path / "bin", tmp_path / "config"
+    applets.mkdir()
+    config.mkdir()
+    for applet in ("sh", "cat", "md5sum"):
+        (applets / applet).symlink_to(BUSYBOX)
+    record, mode = tmp_path / "record", tmp_path / "mode"
+    mode.write_text("unreachable")
+    (applets / "wget").write_text(FAKE_WGET.format(record=record, mode=mode))
+    (applets / "sleep").write_text(f"#!{BUSYBOX} sh\nexec {BUSYBOX} sleep 0.05\n")
+    for fake in ("wget", "sleep"):
+        (applets / fake).chmod(0o755)
+    volume = KubeletVolume(config)
+    files = {"prometheus.yml": "a", "web-config.yml": "tls_server_config: {}\n"}
+    volume.write(files)
+    process = ManagedProcess([str(applets / "sh"), flag, script, name, f"--config.file={config}/prometheus.yml",
+                              "--web.listen-address=:1234"], tmp_path / "log",
+                             env={"PATH": f"{applets}:{os.environ['PATH']}"})
+    watcher: List[int] = []
+    try:
+        wait("the watcher", lambda: descendants(process.pid), 5)
+        watcher = descendants(process.pid)
+        requests = lambda: record.read_text().splitlines() if record.exists() else []  # noqa: E731
+
+        volume.write(dict(files, **{"prometheus.yml": "b"}))
+        wait("the fifth request", lambda: len(requests()) == 5, 5)
+        time.sleep(0.5)  # ten more rounds
+        assert len(requests()) == 5
+        assert requests()[0] == "[-q][-O][/dev/null][--no-check-certificate][--post-data][]" \
+                                "[https://127.0.0.1:1234/a'b$c/-/reload]"
+        assert process.log().count("config-watch: could not ask Prometheus to reload: wget: can't connect") == 1
+
+        mode.write_text("refuse")
+        volume.write(dict(files, **{"prometheus.yml": "c"}))
+        wait("the next request", lambda: len(requests()) == 6, 5)
+        time.sleep(0.5)
+        assert len(requests()) == 6
+        assert process.log().count("config-watch:") == 1  # an answer, even a refusal, ends it
+    finally:
+        watcher = watcher or descendants(process.pid)
+        process.stop()
+        for pid in watcher:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
