@@ -168,6 +168,22 @@ def test_delivered_files_run_within_seconds_in_the_same_process(pod, generation)
     assert start_time(pod) == started  # not restarted
 
 
+def test_a_changed_rule_file_alone_is_applied_too(pod, generation):
+    """prometheus.yml always changes with the rules (its digest marker), but the watchers look
+    at the rule files themselves as well (Prometheus 3: config/reload.go GenerateChecksum)."""
+    if generation.name == "2":
+        pytest.skip("the busybox watcher sums every file of the volume, the rule file included")
+    files = {path.name: path.read_text() for path in pod.config_path("prometheus.yml").parent.iterdir()
+             if not path.name.startswith(".")}  # the visible files, not kubelet's ..data
+    files["charm-alert-rules.rules"] = RULES.format(name="rules-only")
+
+    pod.volume.write(files)
+    seconds = wait("the new rule group", lambda: [g["name"] for g in pod.api("/api/v1/rules")["groups"]]
+                   == ["rules-only"])
+
+    print(f"\nprom{generation.name}: rule file swap to running {seconds:.2f} s")
+
+
 def test_a_refused_file_keeps_the_running_configuration(pod, generation):
     """The busybox watcher asks once per change; Prometheus 3's own watcher tries the refused
     file again at every interval until it changes (its checksum is kept only on success)."""
