@@ -27,6 +27,7 @@ import ops  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
+from adapters.relations import write_relations  # noqa: E402
 from adapters.tls_pair import check_tls_pair  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
@@ -35,6 +36,7 @@ from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # 
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
 from domain.prometheus.config_file import digest_in_running_config  # noqa: E402
+from domain.relations.data import DroppedBag  # noqa: E402
 from domain.reload import (  # noqa: E402
     PROPAGATION_SECONDS,
     PodConfig,
@@ -42,7 +44,14 @@ from domain.reload import (  # noqa: E402
     decide_reload,
     judge_delivery,
 )
-from domain.status import StatusKind, UnitStatus, decide_status, pod_for_unit, status_for_error  # noqa: E402
+from domain.status import (  # noqa: E402
+    StatusKind,
+    UnitStatus,
+    decide_status,
+    pod_for_unit,
+    status_for_error,
+    with_relation_notes,
+)
 from domain.values.version import format_version  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -51,6 +60,9 @@ NAMESPACE_FILE = Path(SERVICE_ACCOUNT_DIR) / "namespace"
 # Lets tests that run the charm as a process shorten the ConfigMap propagation wait. Juju
 # builds hook environments from scratch, so this never reaches a deployed charm.
 PROPAGATION_ENV = "PROMETHEUS_CHARM_PROPAGATION_SECONDS"
+# The hooks whose outcome depends on the pods: only they list them, through the Kubernetes API
+# (whose client alone takes a fifth of a second to import). update-status runs every 5 minutes.
+POD_EVENTS = (ops.StartEvent, ops.UpdateStatusEvent, ops.UpgradeCharmEvent)
 _STATUSES = {
     StatusKind.ACTIVE: ops.ActiveStatus,
     StatusKind.WAITING: ops.WaitingStatus,
@@ -83,7 +95,9 @@ class PrometheusCharm(ops.CharmBase):
         # What the leader last published, and when: a Prometheus that does not run it once the
         # propagation delay has passed is asked to reload. undelivered_since: when pods were
         # first found still without it after a reload (0.0: none were).
-        self._stored.set_default(published_digest="", published_at=0.0, undelivered_since=0.0)
+        self._stored.set_default(published_digest="", published_at=0.0, undelivered_since=0.0,
+                                 spec_digest="", workload_version="", pod_status=[],
+                                 verified_digest="")
         self.juju = JujuFacts(self.model)
         self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name))
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
@@ -100,38 +114,83 @@ class PrometheusCharm(ops.CharmBase):
             for kind in ("joined", "changed", "departed", "broken"):
                 framework.observe(getattr(on[relation], f"relation_{kind}"), self._reconcile)
 
-    def _reconcile(self, _event: ops.EventBase) -> None:
+    def _reconcile(self, event: ops.EventBase) -> None:
         if self._debug_port is not None:
             import rpdb  # only when the operator asked for it (debug-at)
 
             logger.warning("debug-at: waiting for a debugger on 127.0.0.1:%s", self._debug_port)
             rpdb.set_trace(addr="127.0.0.1", port=self._debug_port)
-        status = self._converge()
+        status = self._converge(with_pods=isinstance(event, POD_EVENTS))
         self.unit.status = _STATUSES[status.kind](status.message)
 
-    def _converge(self) -> UnitStatus:
+    def _converge(self, with_pods: bool) -> UnitStatus:
+        """Publishes what the options and relations ask for. Only ``with_pods`` (the hooks in
+        ``POD_EVENTS``) looks at the pods, through the Kubernetes API; the other hooks report
+        what the last such hook found."""
+        dropped: Sequence[DroppedBag] = ()
         try:
-            facts = self.juju.facts()
+            facts = self.juju.facts(_namespace(self.model.name))
             config = parse_config(dict(self.config), facts.image.version)
             if config.tls is not None:  # the pair must load as Prometheus will load it
                 check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
+            if config.ingress_tls is not None:  # and the Ingress' pair as its controller will
+                check_tls_pair(config.ingress_tls.cert_pem, config.ingress_tls.key_pem,
+                               "ingress-tls-cert", "ingress-tls-key")
             workload = plan(config, facts)
+            dropped = workload.dropped
+            for bag in dropped:
+                logger.warning("ignored relation data: %s", bag)
             leader = self.unit.is_leader()
             if leader:
-                self._publish(workload)
-            self.unit.set_workload_version(format_version(facts.image.version))
-            pods = self.pods.pods()
-            pending = self._reload(pods, config, workload) if leader else False
-            return decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
+                self._publish(workload, again=with_pods)
+            write_relations(self.model, workload.relation_writes, leader)
+            version = format_version(facts.image.version)
+            if with_pods or version != self._stored.workload_version:
+                self.unit.set_workload_version(version)
+                self._stored.workload_version = version
         except DomainError as err:
             # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
             # in error, which is how Juju shows one.
+            return self._say(with_relation_notes(status_for_error(err), dropped))
+        if not with_pods:
+            return with_relation_notes(self._last_pod_status(leader), dropped)
+        try:
+            pods = self.pods.pods()
+            pending = self._reload(pods, config, workload) if leader else False
+            status = decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
+        except DomainError as err:
             status = status_for_error(err)
-            logger.info("status: %s", status.message)  # escaped and bounded, as the status is
-            return status
+        self._stored.pod_status = [status.kind.value, status.message]
+        if leader and status.kind is StatusKind.ACTIVE:
+            self._stored.verified_digest = self._stored.published_digest
+        return self._say(with_relation_notes(status, dropped))
 
-    def _publish(self, workload: Plan) -> None:
-        self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)
+    @staticmethod
+    def _say(status: UnitStatus) -> UnitStatus:
+        if status.kind is not StatusKind.ACTIVE:
+            logger.info("status: %s", status.message)  # escaped and bounded, as the status is
+        return status
+
+    def _last_pod_status(self, leader: bool) -> UnitStatus:
+        """What the last hook that looked at the pods found, or that none has yet; on the leader,
+        also that a configuration it published since has yet to be seen running."""
+        found = list(cast(List[str], self._stored.pod_status))
+        if not found:
+            return UnitStatus(StatusKind.WAITING, "waiting for the pod; its state is read at the next "
+                                                  "start or update-status hook")
+        status = UnitStatus(StatusKind(found[0]), found[1])
+        published = cast(str, self._stored.published_digest)
+        if leader and status.kind is StatusKind.ACTIVE and published != self._stored.verified_digest:
+            return UnitStatus(StatusKind.WAITING, f"configuration {published[:8]} published; the pods "
+                                                  "load it, checked at the next update-status")
+        return status
+
+    def _publish(self, workload: Plan, again: bool) -> None:
+        """Sets the pod spec when it changed (or ``again``: Juju then repairs any drift)."""
+        spec_digest = workload.spec_digest
+        if again or spec_digest != self._stored.spec_digest:
+            self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)
+            self._stored.spec_digest = spec_digest
         if workload.digest != self._stored.published_digest:
             logger.info("published configuration %s", workload.digest[:12])
             self._stored.published_digest = workload.digest

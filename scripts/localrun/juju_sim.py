@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -463,6 +464,18 @@ class JujuSim:
         }
         env.update(self.extra_env)
         return env
+
+    def tool_seconds(self, tool: str, *args: str, rounds: int = 9) -> float:
+        """The median wall time of one call of hook tool ``tool`` here (a Python process per
+        call, where Juju's tools are one Go binary): what a hook's tool calls cost in it."""
+        env = self._base_env("hooks/measure", "measure")
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            subprocess.run([str(self.tools_dir / tool), *args], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        return sorted(times)[len(times) // 2]
 
     def run_hook(
         self,

@@ -6,6 +6,7 @@ Only this module and ``charm.py`` import ``ops``.
 import yaml
 from ops import Model, ModelError
 
+from adapters.relations import read_relations
 from domain.errors import ResourceError
 from domain.facts import Facts, Identity
 from domain.values.image import ImageDetails, parse_image_resource
@@ -23,8 +24,12 @@ class JujuFacts:
     def __init__(self, model: Model) -> None:
         self._model = model
 
-    def facts(self) -> Facts:
-        return Facts(image=self.image(), identity=Identity(app=self._model.app.name, model=self._model.name))
+    def facts(self, namespace: str = "") -> Facts:
+        model = self._model
+        identity = Identity(app=model.app.name, model=model.name, model_uuid=model.uuid,
+                            unit=model.unit.name, namespace=namespace)
+        endpoints = sorted(model.relations.keys())
+        return Facts(image=self.image(), identity=identity, relations=read_relations(model, endpoints))
 
     def image(self) -> ImageDetails:
         try:

@@ -42,15 +42,16 @@ def _why(err: ssl.SSLError) -> str:
     return str(err.reason).replace("_", " ").lower() if err.reason else "OpenSSL cannot parse it"
 
 
-def check_tls_pair(cert_pem: str, key_pem: str) -> None:
-    """Raise ``ConfigErrors`` naming ssl_cert or ssl_key when the two do not load as a pair."""
+def check_tls_pair(cert_pem: str, key_pem: str, cert_option: str = "ssl_cert", key_option: str = "ssl_key") -> None:
+    """Raise ``ConfigErrors`` naming the certificate's or the key's option (ssl_cert, ssl_key;
+    ingress-tls-cert, ingress-tls-key) when the two do not load as a pair."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     # Judge the pair only: key sizes are the core's call, not this library's security level.
     context.set_ciphers("ALL:@SECLEVEL=0")
     try:
         context.load_verify_locations(cadata=cert_pem)
     except ssl.SSLError as err:
-        raise _refused("ssl_cert", f"cannot be read as certificates ({_why(err)})") from err
+        raise _refused(cert_option, f"cannot be read as certificates ({_why(err)})") from err
     with tempfile.TemporaryDirectory(prefix="prometheus-tls-") as directory:
         cert_file, key_file = Path(directory) / "tls.crt", Path(directory) / "tls.key"
         _write(cert_file, cert_pem, 0o600)
@@ -58,8 +59,8 @@ def check_tls_pair(cert_pem: str, key_pem: str) -> None:
         try:
             context.load_cert_chain(str(cert_file), str(key_file), password=_no_passphrase)
         except _Encrypted as err:
-            raise _refused("ssl_key", "is encrypted: Prometheus reads no passphrase") from err
+            raise _refused(key_option, "is encrypted: no passphrase can be given") from err
         except ssl.SSLError as err:
             if err.reason in _NOT_ITS_KEY:
-                raise _refused("ssl_key", "is not the private key of the certificate in ssl_cert") from err
-            raise _refused("ssl_key", f"cannot be read as a private key ({_why(err)})") from err
+                raise _refused(key_option, f"is not the private key of the certificate in {cert_option}") from err
+            raise _refused(key_option, f"cannot be read as a private key ({_why(err)})") from err

@@ -1,21 +1,33 @@
 """Facts about the world the core builds from, one value per source. Pure: no I/O.
 
 The image comes from the OCI resource, the identity from the Juju model, the
-Alertmanagers from relations. Each builder takes only the part it needs.
+relations' bags from Juju as read by this unit. Each builder takes only the part it needs.
 """
 
 from dataclasses import dataclass
 from typing import Tuple
 
+from domain.relations.data import Relation
 from domain.values.image import ImageDetails
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who this charm is in Juju: application and model names."""
+    """Who this charm is in Juju: application and model names, and the unit running the hook.
+
+    ``namespace`` is the Kubernetes namespace of the model (the model's name unless Juju says
+    otherwise); it defaults to ``model``.
+    """
 
     app: str
     model: str
+    model_uuid: str = ""
+    unit: str = ""
+    namespace: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.namespace:
+            object.__setattr__(self, "namespace", self.model)
 
 
 @dataclass(frozen=True)
@@ -38,4 +50,5 @@ class Facts:
 
     image: ImageDetails
     identity: Identity
-    alertmanagers: Tuple[AlertmanagerTarget, ...] = ()
+    alertmanagers: Tuple[AlertmanagerTarget, ...] = ()  # besides those from relations
+    relations: Tuple[Relation, ...] = ()

@@ -1,7 +1,8 @@
 """The plan: everything the shell applies for one set of options and facts, from one call. Pure.
 
-Today: the files Prometheus reads, the pod spec, the k8s resources, the digest of the files
-and the ConfigMap that carries them. Relation data the charm publishes belongs here too.
+The files Prometheus reads, the pod spec, the k8s resources, the digest of the files and the
+ConfigMap that carries them, what the charm writes in its relation bags and the relation data
+it had to ignore.
 
 prometheus.yml carries the digest of the files published with it (a marker that the running
 Prometheus reports back through its API; ``domain.prometheus.config_file``). The digest covers
@@ -15,18 +16,25 @@ a digest read rule files at least as new as that publication: the marker vouches
 file too. That holds while the files share one volume; ``test_plan`` checks that they do.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML
 from domain.facts import Facts
 from domain.kubernetes.budget import check_budget, config_map_holding
 from domain.kubernetes.pod_spec import build_pod_spec
-from domain.kubernetes.resources import build_k8s_resources
+from domain.kubernetes.rbac import with_pod_discovery
+from domain.kubernetes.resources import build_k8s_resources, secret_feeders
 from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
+from domain.relations.data import BagWrite, DroppedBag
+from domain.relations.inputs import read_inputs
+from domain.relations.legacy_alerting import needs_pod_discovery
+from domain.relations.outputs import relation_writes
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,14 @@ class Plan:
     k8s_resources: Dict[str, Any]
     digest: str  # of the files without the marker; changes exactly when what Prometheus reads changes
     config_map: str  # the ConfigMap Juju makes for the files (kubectl describe configmap ...)
+    relation_writes: Tuple[BagWrite, ...] = ()  # what this unit writes in its own bags
+    dropped: Tuple[DroppedBag, ...] = ()  # relation data read and ignored, with the reason
+
+    @property
+    def spec_digest(self) -> str:
+        """Of the pod spec and k8s resources as published: changes exactly when they do."""
+        text = json.dumps([self.pod_spec, self.k8s_resources], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def prometheus_yml(self) -> str:
@@ -47,22 +63,29 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     (``SpecTooLarge``); options were checked for the image by ``parse_config``."""
     check_image(facts.image)
     version = facts.image.version
-    unmarked = build_config_files(config, version, facts.alertmanagers)
+    inputs = read_inputs(facts)
+    legacy = inputs.legacy_alertmanagers
+    unmarked = build_config_files(config, version, inputs.alertmanagers, legacy)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(unmarked.get(PROMETHEUS_YML),
-                                     build_prometheus_config(config, version, facts.alertmanagers), digest)
+                                     build_prometheus_config(config, version, inputs.alertmanagers, legacy),
+                                     digest)
     files = ConfigFiles(tuple((name, marked_yml if name == PROMETHEUS_YML else content)
                               for name, content in unmarked.files))
     pod_spec = build_pod_spec(config, facts.image, facts.identity, files)
+    if needs_pod_discovery(legacy):
+        pod_spec["serviceAccount"] = with_pod_discovery(pod_spec["serviceAccount"], facts.identity.app)
     k8s_resources = build_k8s_resources(config, facts.identity, files)
-    check_budget(pod_spec, k8s_resources, facts.identity.app, _feeders(config, files))
+    feeders = {**_feeders(config, files), **secret_feeders(facts.identity)}
+    check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,
-                config_map=config_map_holding(pod_spec, facts.identity.app, PROMETHEUS_YML))
+                config_map=config_map_holding(pod_spec, facts.identity.app, PROMETHEUS_YML),
+                relation_writes=relation_writes(config, facts), dropped=inputs.dropped)
 
 
 def _feeders(config: CharmConfig, files: ConfigFiles) -> Dict[str, str]:
     """The option behind each file or Secret key that can grow large, for the budget's message."""
-    feeders = {CHARM_RULES_FILE: "alert-rules", "tls.crt": "ssl_cert", "tls.key": "ssl_key"}
+    feeders = {CHARM_RULES_FILE: "alert-rules"}
     labels = sum(len(name.encode()) + len(value.encode()) for name, value in config.external_labels)
     if labels * 2 >= len(files.get(PROMETHEUS_YML).encode()):
         feeders[PROMETHEUS_YML] = "external-labels"  # most of prometheus.yml

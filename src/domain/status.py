@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 from domain.errors import DomainError
 from domain.ports import Pod, PodState
+from domain.relations.data import DroppedBag
 
 
 class StatusKind(enum.Enum):
@@ -89,3 +90,13 @@ def decide_status(unit: str, pod: Optional[Pod], reload_pending: bool) -> UnitSt
             StatusKind.WAITING, "configuration published; prometheus reloads it at the next update-status"
         )
     return UnitStatus(StatusKind.ACTIVE, "")
+
+
+def with_relation_notes(status: UnitStatus, dropped: Sequence[DroppedBag]) -> UnitStatus:
+    """``status``, also saying which relation data was ignored: the first reason, and a count."""
+    if not dropped or status.kind is StatusKind.BLOCKED:
+        return status
+    note = f"ignored relation data: {dropped[0]}"
+    if len(dropped) > 1:
+        note += f" (and {len(dropped) - 1} more, see juju debug-log)"
+    return UnitStatus(status.kind, f"{status.message}; {note}" if status.message else note)

@@ -35,6 +35,11 @@ CONTEXT: Dict[str, Dict[str, Any]] = {
     "scrape-interval": {"scrape-timeout": "1ms"},
     "ssl_cert": {"ssl_key": KEY_PEM},
     "ssl_key": {"ssl_cert": CERT_PEM},
+    # the other ingress-* options are refused without a host; the pair is refused half set
+    "ingress-class": {"ingress-hostname": "prometheus.example.com"},
+    "ingress-path": {"ingress-hostname": "prometheus.example.com"},
+    "ingress-tls-cert": {"ingress-hostname": "prometheus.example.com", "ingress-tls-key": KEY_PEM},
+    "ingress-tls-key": {"ingress-hostname": "prometheus.example.com", "ingress-tls-cert": CERT_PEM},
 }
 FLAGS = {  # option -> the Prometheus flag it becomes (src/domain/prometheus/flags.py)
     "log-level": "--log.level",
@@ -51,7 +56,8 @@ FLAGS = {  # option -> the Prometheus flag it becomes (src/domain/prometheus/fla
 IN_GLOBAL = {"scrape-interval": "scrape_interval", "scrape-timeout": "scrape_timeout",
              "evaluation-interval": "evaluation_interval", "external-labels": "external_labels"}
 TLS_FILES = {"ssl_cert": "cert_file", "ssl_key": "key_file"}  # of web-config.yml's tls_server_config
-CHARM_ONLY = frozenset({"enforce-pod-restart", "debug-at", "debug-port"})  # Prometheus never sees them
+CHARM_ONLY = frozenset({"enforce-pod-restart", "debug-at", "debug-port",  # Prometheus never sees them
+                        "ingress-class", "ingress-tls-cert", "ingress-tls-key"})
 JUJU_TYPES = {name: {"string": str, "int": int, "boolean": bool}[spec["type"]]
               for name, spec in CONFIG_YAML["options"].items()}
 

@@ -171,6 +171,22 @@ HOOKS = st.one_of(st.sampled_from(["", "*", "config-changed", "config-changed,up
 PORTS = st.one_of(st.integers(1024, 65535),
                   st.sampled_from([1023, 1024, 4444, 65535, 65536, 0, -1, INT64, 2**63]), INTS)
 
+# The Ingress host becomes the host of the derived --web.external-url, its path the route prefix.
+_LABELS = st.from_regex(r"\A[a-z0-9]([-a-z0-9]{0,8}[a-z0-9])?\Z")
+HOSTNAMES = st.one_of(
+    st.builds(".".join, st.lists(_LABELS, min_size=1, max_size=4)),
+    st.sampled_from(["prometheus.example.com", "*.example.com", "Prometheus.example.com", "1.2.3.4", "a..b",
+                     "a_b.c", "a" * 63 + ".b", "a" * 64 + ".b", "xn--bcher-kva.example", "bücher.example", "",
+                     " prom.example.com ", "prom.example.com:443", "[::1]", "-a.b", "a.b.", "*"]),
+    st.none(), GARBAGE_TEXT)
+INGRESS_CLASSES = st.one_of(st.sampled_from(["", "nginx", "public", "Nginx", "a_b", "a" * 253, "a" * 254]),
+                            st.none(), GARBAGE_TEXT)
+INGRESS_PATHS = st.one_of(
+    st.builds("/{}".format, st.text(st.sampled_from("ab0-._~/"), max_size=12)),
+    st.sampled_from(["", "/", "/prom", "/prom/", "prom", "//", "/a//b", "/a/./b", "/a/..", "/a%2fb", "/a b",
+                     "/a?b", "/é", "/a(.*)"]),
+    st.none(), GARBAGE_TEXT)
+
 STRATEGIES: Dict[str, "st.SearchStrategy[Any]"] = {
     "log-level": LOG_LEVELS,
     "web-max-connections": INTS,
@@ -194,6 +210,11 @@ STRATEGIES: Dict[str, "st.SearchStrategy[Any]"] = {
     "enforce-pod-restart": BOOLS,
     "debug-at": HOOKS,
     "debug-port": PORTS,
+    "ingress-hostname": HOSTNAMES,
+    "ingress-class": INGRESS_CLASSES,
+    "ingress-path": INGRESS_PATHS,
+    "ingress-tls-cert": CERTIFICATES,
+    "ingress-tls-key": PRIVATE_KEYS,
 }
 """One strategy per option of config.yaml but ``alert-rules`` (tests/e2e/test_rules_promtool.py)."""
 

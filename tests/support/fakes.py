@@ -12,8 +12,10 @@ class FakePods:
     def __init__(self, pods: Optional[List[Pod]] = None, unavailable: bool = False) -> None:
         self.list = pods if pods is not None else [ready_pod()]
         self.unavailable = unavailable
+        self.calls = 0
 
     def pods(self) -> Sequence[Pod]:
+        self.calls += 1
         if self.unavailable:
             raise WorkloadUnavailable("kubernetes api: connection refused")
         return list(self.list)

@@ -85,6 +85,8 @@ def names_from_spec(app: str, namespace: str, spec: Dict[str, Any],
                 names.append(KubeName(f"pod volume {volume['name']}", volume["name"], is_dns1123_label))
     for secret in (k8s_resources.get("kubernetesResources") or {}).get("secrets") or []:
         names.append(KubeName("Secret", secret["name"], is_dns1123_subdomain))
+    for ingress in (k8s_resources.get("kubernetesResources") or {}).get("ingressResources") or []:
+        names.append(KubeName("Ingress", ingress["name"], is_dns1123_subdomain))
     account = spec.get("serviceAccount")
     if account is not None:
         names.append(KubeName("ServiceAccount", app, is_dns1123_subdomain))

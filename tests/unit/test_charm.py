@@ -53,6 +53,7 @@ def test_non_leader_publishes_nothing_and_reports_its_own_pod(harness):
     harness.charm.pods = FakePods([ready_pod(state=PodState.STARTING)])
 
     harness.update_config({"log-level": "debug"})
+    harness.charm.on.update_status.emit()
 
     assert harness.get_pod_spec() is None
     assert isinstance(harness.charm.unit.status, WaitingStatus)
@@ -64,6 +65,7 @@ def test_leader_publishes_then_waits_for_a_pod_that_is_not_ready(harness):
     harness.charm.pods = FakePods([ready_pod(state=PodState.STARTING)])
 
     harness.update_config({"log-level": "debug"})
+    harness.charm.on.start.emit()
 
     assert harness.get_pod_spec() is not None
     assert isinstance(harness.charm.unit.status, WaitingStatus)
@@ -96,6 +98,20 @@ def test_a_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spe
         "ssl_key: is not the private key of the certificate in ssl_cert")
 
 
+def test_an_ingress_certificate_and_key_that_are_no_pair_block_and_keep_the_last_good_spec(harness, tmp_path):
+    other_key = TlsPairs(tmp_path)("ec-p256")[1]
+    harness.set_leader(True)
+    harness.update_config({"ingress-hostname": "prometheus.example.com", "ingress-tls-cert": CERT_PEM,
+                           "ingress-tls-key": KEY_PEM})
+    good = spec(harness)
+
+    harness.update_config({"ingress-tls-key": other_key})
+
+    assert spec(harness) == good
+    assert harness.charm.unit.status == BlockedStatus(
+        "ingress-tls-key: is not the private key of the certificate in ingress-tls-cert")
+
+
 def test_charm_recovers_by_itself_when_the_option_is_fixed(harness):
     harness.set_leader(True)
     harness.update_config({"log-level": "loud"})
@@ -126,6 +142,7 @@ def test_unreachable_kubernetes_api_means_waiting(harness):
     harness.charm.pods = FakePods(unavailable=True)
 
     harness.update_config({"log-level": "info"})
+    harness.charm.on.update_status.emit()
 
     assert isinstance(harness.charm.unit.status, WaitingStatus)
     assert "kubernetes api" in harness.charm.unit.status.message
@@ -273,6 +290,7 @@ def test_a_prometheus_still_on_the_old_files_after_its_reload_is_not_active(harn
     server = harness.charm.prometheus_api.server()
     server.start()
     harness.update_config({"log-level": "info"})
+    harness.charm.on.update_status.emit()
     assert harness.charm.unit.status == ActiveStatus("")
     old = published_digest(harness)
     server.freeze()
@@ -314,5 +332,50 @@ def test_a_new_publication_restarts_the_wait_for_delivery(harness):
     harness.update_config({"scrape-interval": "20s"})
 
     assert harness.charm._stored.undelivered_since == 0.0
+    harness.charm.on.update_status.emit()
     assert isinstance(harness.charm.unit.status, WaitingStatus)
     assert "reloads it at the next update-status" in harness.charm.unit.status.message
+
+
+def test_hooks_that_do_not_need_the_pods_never_list_them(harness):
+    harness.set_leader(True)
+    harness.charm.pods = FakePods(unavailable=True)  # would say "kubernetes api" if asked
+    rid = harness.add_relation("grafana-source", "grafana")
+    harness.add_relation_unit(rid, "grafana/0")
+    harness.update_config({"log-level": "info"})
+
+    assert harness.charm.pods.calls == 0
+    assert harness.get_pod_spec() is not None
+    assert harness.charm.unit.status == WaitingStatus(
+        "waiting for the pod; its state is read at the next start or update-status hook")
+
+
+def test_after_a_config_change_the_leader_says_what_is_still_to_be_checked(harness):
+    harness.set_leader(True)
+    harness.charm.prometheus_api.server().start()
+    harness.charm.on.update_status.emit()
+    assert harness.charm.unit.status == ActiveStatus("")
+
+    harness.update_config({"scrape-interval": "30s"})
+
+    published = harness.charm._stored.published_digest
+    assert harness.charm.unit.status == WaitingStatus(
+        f"configuration {published[:8]} published; the pods load it, checked at the next update-status")
+    harness.charm.clock.advance(PROPAGATION_SECONDS + 1)
+    harness.charm.on.update_status.emit()
+    assert harness.charm.unit.status == ActiveStatus("")
+
+
+def test_the_spec_is_set_again_only_when_it_changes_or_at_pod_hooks(harness):
+    harness.set_leader(True)
+    harness.update_config({"log-level": "info"})
+    calls = []
+    original = harness.charm.model.pod.set_spec
+    harness.charm.model.pod.set_spec = lambda *a, **k: (calls.append(1), original(*a, **k))
+
+    harness.charm.on.config_changed.emit()
+    assert calls == []
+    harness.update_config({"log-level": "debug"})
+    assert calls == [1]
+    harness.charm.on.update_status.emit()
+    assert calls == [1, 1]

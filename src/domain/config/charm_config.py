@@ -24,7 +24,7 @@ class CharmConfig:
     log_level: Optional[str]
     web_max_connections: int
     web_read_timeout: Duration
-    web_external_url: Optional[ExternalUrl]
+    web_external_url: Optional[ExternalUrl]  # with the Ingress on and the option unset: derived from it
     web_enable_admin_api: bool
     web_page_title: str
     tsdb_retention_time: Optional[Duration]
@@ -43,11 +43,22 @@ class CharmConfig:
     enforce_pod_restart: bool
     debug_at: Tuple[str, ...]
     debug_port: int
+    ingress_hostname: str  # "" when the charm makes no Ingress
+    ingress_class: str  # "" for the cluster's default IngressClass
+    ingress_path: str  # "" follows web-external-url's path
+    ingress_tls_cert: str  # PEM, "" when unset
+    ingress_tls_key: str = field(repr=False)  # PEM, "" when unset
 
     @property
     def tls(self) -> Optional[TlsConfig]:
         """Prometheus' own certificate and key; ``parse_config`` ensures both or neither are set."""
         return TlsConfig(self.ssl_cert, self.ssl_key) if self.ssl_cert and self.ssl_key else None
+
+    @property
+    def ingress_tls(self) -> Optional[TlsConfig]:
+        """The Ingress' certificate and key; ``parse_config`` ensures both or neither are set."""
+        return TlsConfig(self.ingress_tls_cert, self.ingress_tls_key) \
+            if self.ingress_tls_cert and self.ingress_tls_key else None
 
     @property
     def route_prefix(self) -> str:

@@ -9,6 +9,7 @@ the table and config.yaml to each other.
 from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple
 
+from domain.config import ingress
 from domain.config import parsers as p
 from domain.rules import MAX_RULE_FILE_BYTES
 from domain.values.version import Version
@@ -55,5 +56,11 @@ OPTIONS: Tuple[Option, ...] = (
     Option("enforce-pod-restart", "enforce_pod_restart", p.flag),
     Option("debug-at", "debug_at", p.hook_names, KIB),
     Option("debug-port", "debug_port", p.port),
+    # A host name or an IngressClass name is at most 253 characters (DNS-1123 subdomain).
+    Option("ingress-hostname", "ingress_hostname", ingress.ingress_hostname, KIB),
+    Option("ingress-class", "ingress_class", ingress.ingress_class, KIB),
+    Option("ingress-path", "ingress_path", ingress.ingress_path, 4 * KIB),
+    Option("ingress-tls-cert", "ingress_tls_cert", p.pem_certificate, 64 * KIB),
+    Option("ingress-tls-key", "ingress_tls_key", p.pem_private_key, 16 * KIB),
 )
 BY_NAME = {option.name: option for option in OPTIONS}

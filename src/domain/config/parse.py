@@ -9,6 +9,7 @@ too, so the operator sees them beside the other option errors.
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
+from domain.config.ingress import ingress_errors
 from domain.config.options import BY_NAME, OPTIONS, Option
 from domain.errors import ConfigError, ConfigErrors, InvalidValue, RuleError
 from domain.prometheus.compatibility import TLS_SINCE
@@ -50,8 +51,9 @@ def _parse_each(raw: Mapping[str, object], version: Version) -> Tuple[Dict[str, 
     return values, errors
 
 
-def _check_across(values: Mapping[str, Any], version: Version) -> List[ConfigError]:
-    """Checks that span options; each runs only when the options it reads parsed."""
+def _check_across(values: Dict[str, Any], version: Version) -> List[ConfigError]:
+    """Checks that span options; each runs only when the options it reads parsed. With the
+    charm's Ingress on and web-external-url unset, puts the Ingress' URL in its place."""
     errors: List[ConfigError] = []
     interval, timeout = values.get("scrape_interval"), values.get("scrape_timeout")
     if interval is not None and timeout is not None and timeout > interval:
@@ -65,6 +67,7 @@ def _check_across(values: Mapping[str, Any], version: Version) -> List[ConfigErr
             errors.append(ConfigError(
                 "ssl_cert", f"TLS needs a Prometheus image >= {format_version(TLS_SINCE)}; "
                 f"the image is Prometheus {format_version(version)}"))
+    errors += ingress_errors(values)
     return errors
 
 

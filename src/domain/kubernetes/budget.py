@@ -89,7 +89,7 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
     """Raise ``SpecTooLarge`` naming every object over its limit, its size and largest parts.
 
     ``feeders`` names the option behind a file or Secret key (``{"charm-alert-rules.rules":
-    "alert-rules"}``), so the message can say what to shrink.
+    "alert-rules"}``; a Secret's key as ``"<secret>/<key>"``), so the message can say what to shrink.
     """
     problems: List[str] = []
     for volume, files in files_volumes(pod_spec):
@@ -97,7 +97,7 @@ def check_budget(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any], 
         problems += _over(f"ConfigMap {config_map_name(app, volume)}", parts, CONFIG_MAP_LIMIT,
                           "Kubernetes stores at most")
     for secret in _secrets(k8s_resources):
-        parts = [Part(_fed(feeders, key), size) for key, size in _secret_data(secret).items()]
+        parts = _secret_parts(secret, feeders)
         problems += _over(f"Secret {secret.get('name', '')}", parts, SECRET_LIMIT,
                           "Kubernetes stores at most")
     problems += _over("the pod spec", _spec_parts(pod_spec, k8s_resources, feeders), SPEC_LIMIT,
@@ -130,12 +130,20 @@ def _spec_parts(pod_spec: Mapping[str, Any], k8s_resources: Mapping[str, Any],
         details = container.get("imageDetails") or {}
         parts.append(Part("prometheus-image", sum(_size(str(v)) for v in details.values() if v)))
     for secret in _secrets(k8s_resources):
-        parts += [Part(_fed(feeders, key), size) for key, size in _secret_data(secret).items()]
+        parts += _secret_parts(secret, feeders)
     return parts
 
 
 def _secrets(k8s_resources: Mapping[str, Any]) -> List[Mapping[str, Any]]:
     return list((k8s_resources.get("kubernetesResources") or {}).get("secrets") or ())
+
+
+def _secret_parts(secret: Mapping[str, Any], feeders: Mapping[str, str]) -> List[Part]:
+    """A Secret's keys, each labelled with the option behind ``<secret>/<key>`` (two Secrets
+    hold ``tls.crt``), or else behind the key alone."""
+    name = str(secret.get("name", ""))
+    return [Part(f"{feeders[f'{name}/{key}']} ({key})" if f"{name}/{key}" in feeders else _fed(feeders, key), size)
+            for key, size in _secret_data(secret).items()]
 
 
 def _secret_data(secret: Mapping[str, Any]) -> Dict[str, int]:

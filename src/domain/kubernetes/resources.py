@@ -1,4 +1,5 @@
-"""``k8s_resources`` beside the pod spec: pod settings, the TLS Secret, the config-hash annotation. Pure.
+"""``k8s_resources`` beside the pod spec: pod settings, the TLS Secrets, the config-hash annotation
+and the charm's own Ingress (``domain.kubernetes.ingress``). Pure.
 
 The annotation rolls the pods when ``enforce-pod-restart`` is on: it changes with every
 file Prometheus reads and with the certificate.
@@ -16,6 +17,7 @@ from typing import Any, Dict
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Identity
+from domain.kubernetes.ingress import build_ingress, ingress_tls_secret, ingress_tls_secret_name
 from domain.prometheus.files import ConfigFiles
 
 CONFIG_HASH_ANNOTATION = "prometheus.charm.juju.is/config-hash"
@@ -26,6 +28,13 @@ TLS_SECRET_TYPE = "kubernetes.io/tls"  # noqa: S105 (a Secret type, not a passwo
 def tls_secret_name(identity: Identity) -> str:
     """A DNS subdomain (at most 253): any application name Juju can run fits."""
     return f"{identity.app}-web-tls"
+
+
+def secret_feeders(identity: Identity) -> Dict[str, str]:
+    """The option behind each key of each Secret, as ``"<secret>/<key>"`` (for the size budget)."""
+    web, ingress = tls_secret_name(identity), ingress_tls_secret_name(identity)
+    return {f"{web}/tls.crt": "ssl_cert", f"{web}/tls.key": "ssl_key",
+            f"{ingress}/tls.crt": "ingress-tls-cert", f"{ingress}/tls.key": "ingress-tls-key"}
 
 
 def _tls_secret(config: CharmConfig, identity: Identity) -> Dict[str, Any]:
@@ -40,4 +49,11 @@ def build_k8s_resources(config: CharmConfig, identity: Identity, files: ConfigFi
         digest = files.digest() + (hashlib.sha256(config.tls.cert_pem.encode()).hexdigest()
                                    if config.tls else "")
         pod["annotations"] = {CONFIG_HASH_ANNOTATION: hashlib.sha256(digest.encode()).hexdigest()[:32]}
-    return {"kubernetesResources": {"pod": pod, "secrets": [_tls_secret(config, identity)]}}
+    resources: Dict[str, Any] = {
+        "pod": pod,
+        "secrets": [_tls_secret(config, identity), ingress_tls_secret(config, identity)],
+    }
+    ingress = build_ingress(config, identity)
+    if ingress is not None:
+        resources["ingressResources"] = [ingress]
+    return {"kubernetesResources": resources}

@@ -17,7 +17,9 @@ TLS_SINCE: Version = (2, 24, 0)
 EXPAND_EXTERNAL_LABELS_SINCE: Version = (2, 27, 0)
 # 3.0.0: the console templates and their --web.console.* flags are gone; external label
 # values always expand $VAR (the feature flag is gone: pull 14657); scrape configs take
-# fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it.
+# fallback_scrape_protocol, and a scrape whose Content-Type is missing fails without it
+# (CHANGELOG 3.0.0, #15136: the field's first release; 2.x refuses the file, "field
+# fallback_scrape_protocol not found in type config.ScrapeConfig").
 PROMETHEUS_3: Version = (3, 0, 0)
 # 3.0.0: --enable-feature=auto-reload-config with --config.auto-reload-interval: Prometheus
 # reloads by itself when the checksum of prometheus.yml and of every file its rule_files and

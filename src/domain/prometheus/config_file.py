@@ -30,6 +30,7 @@ from domain.prometheus.alerting import AlertmanagerGroup, alerting_section, grou
 from domain.prometheus.compatibility import expands_external_labels
 from domain.prometheus.scrape_jobs import ScrapeJob, kubernetes_jobs, self_scrape_job
 from domain.prometheus.yaml_text import to_yaml
+from domain.relations.legacy_alerting import LegacyAlertmanagers
 from domain.values.duration import Duration
 from domain.values.version import Version
 
@@ -60,6 +61,7 @@ class PrometheusConfig:
     alertmanagers: Tuple[AlertmanagerGroup, ...]
     rule_files: Tuple[str, ...]
     scrape_jobs: Tuple[ScrapeJob, ...]
+    legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
     alert_drop_labels: Tuple[str, ...] = ()  # external labels that alerts leave behind
 
 
@@ -78,7 +80,8 @@ def _replica_label(config: CharmConfig, version: Version) -> Tuple[Tuple[str, st
 
 
 def build_prometheus_config(config: CharmConfig, version: Version,
-                            alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> PrometheusConfig:
+                            alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
+                            legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> PrometheusConfig:
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
     replica = _replica_label(config, version)
     return PrometheusConfig(
@@ -92,6 +95,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         alertmanagers=group_alertmanagers(alertmanagers),
         rule_files=(RULE_FILES_PATTERN,),
         scrape_jobs=jobs,
+        legacy_alertmanagers=legacy_alertmanagers,
         alert_drop_labels=tuple(name for name, _ in replica),
     )
 
@@ -105,8 +109,9 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
     if config.external_labels:
         global_["external_labels"] = dict(config.external_labels)
     document: Dict[str, Any] = {"global": global_}
-    if config.alertmanagers:
-        document["alerting"] = alerting_section(config.alertmanagers, config.alertmanager_timeout)
+    if config.alertmanagers or config.legacy_alertmanagers:
+        document["alerting"] = alerting_section(config.alertmanagers, config.alertmanager_timeout,
+                                                config.legacy_alertmanagers)
         if config.alert_drop_labels:
             document["alerting"]["alert_relabel_configs"] = [
                 {"action": "labeldrop", "regex": name} for name in config.alert_drop_labels]

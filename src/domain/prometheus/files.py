@@ -15,6 +15,7 @@ from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML, WEB_CONFIG_YML
 from domain.facts import AlertmanagerTarget
 from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
 from domain.prometheus.web_config import web_config_yml
+from domain.relations.legacy_alerting import LegacyAlertmanagers
 from domain.rules import render_rule_file
 from domain.values.version import Version
 
@@ -36,8 +37,9 @@ class ConfigFiles:
 
 
 def build_config_files(config: CharmConfig, version: Version,
-                       alertmanagers: Tuple[AlertmanagerTarget, ...] = ()) -> ConfigFiles:
-    prometheus_config = build_prometheus_config(config, version, alertmanagers)
+                       alertmanagers: Tuple[AlertmanagerTarget, ...] = (),
+                       legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()) -> ConfigFiles:
+    prometheus_config = build_prometheus_config(config, version, alertmanagers, legacy_alertmanagers)
     return ConfigFiles((
         (PROMETHEUS_YML, render_prometheus_yml(prometheus_config)),
         (CHARM_RULES_FILE, render_rule_file(config.alert_rules)),

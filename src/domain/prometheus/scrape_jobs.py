@@ -46,6 +46,17 @@ def _in_cluster_auth() -> Tuple[Tuple[str, Any], ...]:
     )
 
 
+# The address a port annotation applies to, as discovery writes it: "[ipv6]:port" or
+# "ipv4-or-host:port" (net.JoinHostPort), or the bare pod IP of a pod without container ports
+# (Prometheus discovery/kubernetes/pod.go, buildPod). Each regex matches one form only, so the
+# rules never rewrite an address twice; an address with brackets keeps them.
+_ADDRESS_FORMS = (
+    (r"\[(.+)\](?::\d+)?;(\d+)", "[$1]:$2"),            # [fd00::5]:8080 -> [fd00::5]:<port>
+    (r"([^:\[\]]+)(?::\d+)?;(\d+)", "$1:$2"),             # 10.1.2.3:8080, 10.1.2.3 -> 10.1.2.3:<port>
+    (r"([^\[\]]*:[^\[\]]*:[^\[\]]*);(\d+)", "[$1]:$2"),  # fd00::5 (two colons or more) -> [fd00::5]:<port>
+)
+
+
 def _annotation_relabels(role: str) -> List[Dict[str, Any]]:
     """Opt-in scraping through the usual prometheus.io/* annotations."""
     meta = f"__meta_kubernetes_{role}_annotation_prometheus_io"
@@ -55,9 +66,11 @@ def _annotation_relabels(role: str) -> List[Dict[str, Any]]:
          "target_label": "__scheme__", "regex": "(https?)"},
         {"source_labels": [f"{meta}_path"], "action": "replace",
          "target_label": "__metrics_path__", "regex": "(.+)"},
+    ] + [
         {"source_labels": ["__address__", f"{meta}_port"], "action": "replace",
-         "regex": r"([^:]+)(?::\d+)?;(\d+)", "replacement": "$1:$2",
-         "target_label": "__address__"},
+         "regex": regex, "replacement": replacement, "target_label": "__address__"}
+        for regex, replacement in _ADDRESS_FORMS
+    ] + [
         {"action": "labelmap", "regex": f"__meta_kubernetes_{role}_label_(.+)"},
         {"source_labels": ["__meta_kubernetes_namespace"], "target_label": "kubernetes_namespace"},
     ]
@@ -96,7 +109,11 @@ def _cluster_jobs() -> Tuple[ScrapeJob, ...]:
         )),
         ScrapeJob("kubernetes-pods", (
             ("kubernetes_sd_configs", [{"role": "pod"}]),
-            ("relabel_configs", _annotation_relabels("pod") + [
+            # A pod that has finished (a Job's, an evicted one) stays in the API, with its IP,
+            # until it is deleted: it is no target.
+            ("relabel_configs", [
+                {"source_labels": ["__meta_kubernetes_pod_phase"], "action": "drop",
+                 "regex": "Succeeded|Failed"}] + _annotation_relabels("pod") + [
                 {"source_labels": ["__meta_kubernetes_pod_name"],
                  "target_label": "kubernetes_pod_name"}]),
         )),

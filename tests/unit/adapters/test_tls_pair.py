@@ -80,4 +80,12 @@ def test_an_encrypted_key_is_refused_without_asking_for_a_passphrase(pairs):
 
     error = refusal(cert, key)
 
-    assert str(error) == "ssl_key: is encrypted: Prometheus reads no passphrase"
+    assert str(error) == "ssl_key: is encrypted: no passphrase can be given"
+
+
+def test_the_ingress_pair_is_refused_under_its_own_option_names(pairs):
+    with pytest.raises(ConfigErrors) as caught:
+        check_tls_pair(pairs("rsa-2048")[0], pairs("ec-p256")[1], "ingress-tls-cert", "ingress-tls-key")
+
+    assert caught.value.options == ("ingress-tls-key",)
+    assert str(caught.value) == "ingress-tls-key: is not the private key of the certificate in ingress-tls-cert"

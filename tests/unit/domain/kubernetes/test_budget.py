@@ -223,3 +223,32 @@ def test_every_problem_is_reported_at_once():
     assert str(raised.value).startswith("ConfigMap app-a-config would be")
     assert "Secret app-tls would be" in str(raised.value) and "the pod spec would be" in str(raised.value)
     assert len(problems) == 4
+
+
+# --- the Ingress' Secret: counted in the spec, and each of its keys named after its option ------
+
+def test_the_spec_counts_the_ingress_secret_and_the_ingress():
+    off = make_plan()
+    on = make_plan(ingress_hostname="prometheus.example.com", ingress_tls_cert=CERT_PEM, ingress_tls_key=KEY_PEM)
+
+    assert spec_size(on.pod_spec, on.k8s_resources) > spec_size(off.pod_spec, off.k8s_resources) + \
+        len(CERT_PEM) + len(KEY_PEM) + len("prometheus.example.com")
+
+
+def test_an_oversized_ingress_secret_names_the_ingress_options_not_ssl_cert():
+    from domain.facts import Identity
+    from domain.kubernetes.resources import secret_feeders
+
+    feeders = secret_feeders(Identity("app", "lma"))
+    resources = {"kubernetesResources": {"secrets": [
+        {"name": "app-web-tls", "type": "kubernetes.io/tls", "stringData": {"tls.crt": "c", "tls.key": "k"}},
+        {"name": "app-ingress-tls", "type": "kubernetes.io/tls",
+         "stringData": {"tls.crt": "c" * SECRET_LIMIT, "tls.key": "k" * 10}}]}}
+
+    with pytest.raises(SpecTooLarge) as raised:
+        check_budget(spec_with(), resources, "app", feeders)
+
+    assert str(raised.value).startswith(
+        "Secret app-ingress-tls would be 1048586 bytes; Kubernetes stores at most 1048576; "
+        "largest: ingress-tls-cert (tls.crt) 1.0 MiB, ingress-tls-key (tls.key) 10 bytes")
+    assert "Secret app-web-tls" not in str(raised.value)

@@ -34,7 +34,8 @@ from tests.support.tls import CERT_PEM, KEY_PEM
 # juju/names application.go ApplicationSnippet: the grammar of an application name
 APPLICATION_NAME = r"\A[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*\Z"
 LONG_MODEL = "m" * 63  # a namespace is a DNS label: the longest model name Kubernetes takes
-OPTIONS = [{}, {"monitor_k8s": True, "ssl_cert": CERT_PEM, "ssl_key": KEY_PEM}]
+OPTIONS = [{}, {"monitor_k8s": True, "ssl_cert": CERT_PEM, "ssl_key": KEY_PEM,
+               "ingress_hostname": "prometheus.example.com"}]
 
 
 def declared_names(app, model="lma", **options):
@@ -62,6 +63,7 @@ def test_every_name_from_the_spec_is_valid_for_long_application_names(length, op
 
     assert {n.what for n in names} >= {"ConfigMap of volume cfg", "pod volume cfg", "pod volume tls",
                                        "Secret", "ServiceAccount", "ClusterRole", "image-pull Secret"}
+    assert ("Ingress" in {n.what for n in names}) == ("ingress_hostname" in options)
     assert [(n.what, n.name, n.problems()) for n in names if n.problems()] == []
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from domain.kubernetes.rbac import NO_GRANT_RULES
+from domain.kubernetes.rbac import NO_GRANT_RULES, RBAC_RULES
 from scripts.localrun.pod import materialise
 from tests.support.builders import make_plan
 from tests.support.extract import cli_flag, config_file, container
@@ -53,8 +53,8 @@ def test_monitor_k8s_grants_cluster_wide_read_access():
 
     role = spec["serviceAccount"]["roles"][0]
     assert role["global"] is True
-    assert {"pods", "nodes", "endpoints", "services", "nodes/proxy"} <= set(role["rules"][0]["resources"])
-    assert set(role["rules"][0]["verbs"]) == {"get", "list", "watch"}
+    assert role["rules"] == RBAC_RULES
+    assert {verb for rule in role["rules"] for verb in rule["verbs"]} == {"get", "list", "watch"}
 
 
 def test_without_monitor_k8s_the_same_role_grants_nothing_and_pods_get_no_token():
@@ -81,6 +81,9 @@ def test_tls_puts_key_in_a_secret_and_never_in_the_spec():
 @pytest.mark.parametrize("name, options", [
     ("pod-spec.yaml", {"monitor_k8s": True, "log_level": "info", "tsdb_retention_size": "1GB"}),
     ("pod-spec-tls.yaml", {"ssl_cert": "CERT", "ssl_key": "KEY", "alert_rules": "RULES"}),
+    ("pod-spec-ingress.yaml", {"ssl_cert": "CERT", "ssl_key": "KEY", "ingress_hostname": "prometheus.example.com",
+                               "ingress_class": "nginx", "ingress_path": "/prom",
+                               "ingress_tls_cert": "CERT", "ingress_tls_key": "KEY"}),
 ])
 def test_golden_pod_spec(name, options):
     given = {"CERT": CERT_PEM, "KEY": KEY_PEM, "RULES": RULES}
@@ -109,7 +112,7 @@ def test_tls_secret_is_a_kubernetes_tls_secret_readable_by_the_pod_group_only():
     plan = make_plan(ssl_cert=CERT_PEM, ssl_key=KEY_PEM)
     resources = plan.k8s_resources["kubernetesResources"]
 
-    [secret] = resources["secrets"]
+    [secret] = [s for s in resources["secrets"] if s["name"] == "prometheus-web-tls"]
     # https://kubernetes.io/docs/concepts/configuration/secret/#tls-secrets
     assert secret["type"] == "kubernetes.io/tls"
     assert set(secret["stringData"]) == {"tls.crt", "tls.key"}
@@ -128,9 +131,11 @@ def test_without_a_certificate_the_tls_secret_is_declared_empty_and_web_config_s
     resources = plan.k8s_resources["kubernetesResources"]
 
     # Juju never deletes a Secret a spec leaves out: declared empty, no key stays behind
-    [secret] = resources["secrets"]
+    secret, ingress_secret = resources["secrets"]
     assert secret == {"name": "prometheus-web-tls", "type": "kubernetes.io/tls",
                       "stringData": {"tls.crt": "", "tls.key": ""}}
+    assert ingress_secret == {"name": "prometheus-ingress-tls", "type": "kubernetes.io/tls",
+                              "stringData": {"tls.crt": "", "tls.key": ""}}
     [mounted] = [v["secret"] for v in container(plan.pod_spec)["volumeConfig"] if "secret" in v]
     assert mounted["name"] == secret["name"]
     assert yaml.safe_load(config_file(plan.pod_spec, "web-config.yml")) == {}

@@ -1,7 +1,14 @@
-"""Scrape jobs: the cluster jobs read targets that send no Content-Type as text on Prometheus >= 3.0."""
+"""Scrape jobs: the cluster jobs read targets that send no Content-Type as text on Prometheus >= 3.0;
+the port annotation holds for IPv4 and IPv6; finished pods are no targets."""
+
+import functools
+import ipaddress
+import re
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
 from tests.support.builders import make_config, make_facts
@@ -45,3 +52,59 @@ def test_the_default_config_scrapes_only_prometheus_itself(image):
     assert yaml.safe_load(text)["scrape_configs"] == [{
         "job_name": "prometheus", "metrics_path": "/metrics",
         "static_configs": [{"targets": ["localhost:9090"]}]}]
+
+
+# --- the prometheus.io/port annotation (Prometheus 3.x runs these jobs in
+# tests/e2e/test_monitor_k8s_discovery.py; here, many addresses through the same rules) ---------
+
+def relabelled_address(rules: tuple, address: str, port: str) -> str:
+    """``replace`` rules on [__address__, port annotation] as Prometheus applies them: the
+    regex anchored at both ends, ``$n`` its groups (model/relabel/relabel.go)."""
+    for rule in rules:
+        if rule.get("target_label") != "__address__" or "source_labels" not in rule:
+            continue
+        match = re.fullmatch(rule["regex"], f"{address};{port}")
+        if match:
+            address = match.expand(re.sub(r"\$(\d)", r"\\\1", rule["replacement"]))
+    return address
+
+
+@functools.lru_cache(maxsize=None)
+def address_rules(job: str) -> tuple:
+    return tuple(jobs("prom/prometheus:v3.5.0")[job]["relabel_configs"])
+
+
+def bracketed(ip: ipaddress._BaseAddress) -> str:
+    return f"[{ip}]" if ip.version == 6 else str(ip)
+
+
+@pytest.mark.parametrize("job", ["kubernetes-pods", "kubernetes-service-endpoints"])
+@given(ip=st.ip_addresses(), container_port=st.none() | st.integers(1, 65535),
+       annotated=st.integers(1, 65535))
+def test_the_annotated_port_replaces_any_port_of_ipv4_and_ipv6_addresses(job, ip, container_port, annotated):
+    rules = address_rules(job)
+    # Discovery joins host and port (net.JoinHostPort); a pod without ports gives its bare IP.
+    address = str(ip) if container_port is None else f"{bracketed(ip)}:{container_port}"
+
+    assert relabelled_address(rules, address, str(annotated)) == f"{bracketed(ip)}:{annotated}"
+
+
+@pytest.mark.parametrize("address", ["10.1.2.3:8080", "[fd00::5]:8080", "fd00::5", "10.1.2.3", "pod.ns:80"])
+@pytest.mark.parametrize("port", ["", "http", "80a"])
+def test_without_a_numeric_port_annotation_the_address_stays(address, port):
+    assert relabelled_address(address_rules("kubernetes-pods"), address, port) == address
+
+
+def test_a_host_name_gets_the_annotated_port():
+    rules = jobs("prom/prometheus:v2.42.0")["kubernetes-service-endpoints"]["relabel_configs"]
+    assert relabelled_address(tuple(rules), "db.shop.svc:5432", "9187") == "db.shop.svc:9187"
+
+
+@pytest.mark.parametrize("image", ["prom/prometheus:v2.42.0", "prom/prometheus:v3.5.0"])
+def test_finished_pods_are_dropped_before_anything_else(image):
+    first = jobs(image)["kubernetes-pods"]["relabel_configs"][0]
+
+    assert first == {"source_labels": ["__meta_kubernetes_pod_phase"], "action": "drop",
+                     "regex": "Succeeded|Failed"}
+    assert [p for p in ("Pending", "Running", "Unknown", "Succeeded", "Failed")
+            if re.fullmatch(first["regex"], p)] == ["Succeeded", "Failed"]

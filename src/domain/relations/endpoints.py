@@ -1,0 +1,11 @@
+"""The relation endpoints of metadata.yaml, by name. Pure."""
+
+HTTP_API = "http-api"
+GRAFANA_SOURCE = "grafana-source"
+GRAFANA_DASHBOARD = "grafana-dashboard"
+SELF_METRICS = "self-metrics-endpoint"
+RECEIVE_REMOTE_WRITE = "receive-remote-write"
+LEGACY_ALERTMANAGER = "alertmanager"
+ALERTMANAGER_DISPATCH = "alertmanager-dispatch"
+METRICS_ENDPOINT = "metrics-endpoint"
+SEND_REMOTE_WRITE = "send-remote-write"
