@@ -33,6 +33,20 @@ def prometheus_container(spec: Dict[str, Any]) -> Dict[str, Any]:
     raise ValueError(f"the pod spec has no container named {CONTAINER!r}")
 
 
+def container_env(container: Dict[str, Any], pod_name: str) -> Dict[str, str]:
+    """The container's ``envConfig`` as Kubernetes sets it: text as it is, and the downward
+    API's ``metadata.name`` as ``pod_name``; any other reference is refused."""
+    env: Dict[str, str] = {}
+    for name, value in (container.get("envConfig") or {}).items():
+        if isinstance(value, dict):
+            if value != {"field": {"path": "metadata.name", "api-version": "v1"}}:
+                raise ValueError(f"envConfig {name}: the local run knows no {value!r}")
+            env[str(name)] = pod_name
+        else:
+            env[str(name)] = str(value)
+    return env
+
+
 def under(root: Path, path: str) -> Path:
     return root / path.lstrip("/")
 
@@ -138,12 +152,13 @@ class LocalPod(PrometheusClient):
     The files are written at construction. With ``start`` (the default) the process starts and
     is ready when the constructor returns; otherwise call ``start()`` and ``wait_ready()``.
     ``ca_pem`` verifies an https pod's certificate; ``context`` replaces that check altogether.
+    ``pod_name`` is the name the pod would have (its ``envConfig`` reads it, as the replica label).
     """
 
     def __init__(self, spec: Dict[str, Any], k8s_resources: Optional[Dict[str, Any]], workdir: Path,
                  ca_pem: Optional[str] = None, timeout: float = 30.0, *, binary: Optional[str] = None,
                  port: Optional[int] = None, context: Optional[ssl.SSLContext] = None,
-                 start: bool = True) -> None:
+                 start: bool = True, pod_name: str = "prometheus-0") -> None:
         self.workdir = workdir
         self.root = workdir / "root"
         self.port = port or free_port()
@@ -154,6 +169,7 @@ class LocalPod(PrometheusClient):
             parents=True, exist_ok=True)
         self.args = local_args(args, self.root, self.port)
         self.argv = [binary or path_prometheus(), *self.args]
+        self.env = container_env(container, pod_name)
         probe = ((container.get("kubernetes") or {}).get("readinessProbe") or {}).get("httpGet") or {}
         self.ready_path = str(probe.get("path", "/-/ready"))
         scheme = str(probe.get("scheme", "HTTP")).lower()
@@ -172,7 +188,8 @@ class LocalPod(PrometheusClient):
                 raise
 
     def start(self) -> ManagedProcess:
-        self.process = ManagedProcess(self.argv, self.workdir / f"prometheus-{self.port}.log", cwd=self.workdir)
+        self.process = ManagedProcess(self.argv, self.workdir / f"prometheus-{self.port}.log", cwd=self.workdir,
+                                      env=self.env)
         return self.process
 
     def wait_ready(self, timeout: float = 30.0) -> None:

@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 
 def free_port() -> int:
@@ -40,12 +40,15 @@ class ProcessFailed(RuntimeError):
 class ManagedProcess:
     """A child process with its log file; ``stop()`` ends it by its own pid."""
 
-    def __init__(self, argv: Sequence[str], log_path: Path, cwd: Optional[Path] = None) -> None:
+    def __init__(self, argv: Sequence[str], log_path: Path, cwd: Optional[Path] = None,
+                 env: Optional[Mapping[str, str]] = None) -> None:
+        """``env``: variables set for the child on top of this process's environment."""
         self.argv = list(argv)
         self.log_path = log_path
         self._log = open(log_path, "wb")  # noqa: SIM115 (closed by stop())
         try:
-            self.proc = subprocess.Popen(self.argv, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd)
+            self.proc = subprocess.Popen(self.argv, stdout=self._log, stderr=subprocess.STDOUT, cwd=cwd,
+                                         env=dict(os.environ, **env) if env else None)
         except OSError:
             self._log.close()
             raise

@@ -31,3 +31,13 @@ SCRAPE_TARGETS_DIR = "/etc/prometheus/scrape-targets"
 SCRAPE_SECRETS_DIR = "/etc/prometheus/scrape-secrets"
 SCRAPE_TARGETS_VOLUME = "targets"
 SCRAPE_SECRETS_VOLUME = "scrape-secrets"
+# The image's own Prometheus (ENTRYPOINT of the prom/prometheus images), for the config watcher
+# that starts it (``domain.kubernetes.config_watch``).
+PROMETHEUS_BINARY = "/bin/prometheus"
+# How often a pod looks at its files for a change kubelet delivered (the built-in watcher of
+# Prometheus 3 and the busybox one alike): a checksum of a few files, at most 1 MiB.
+WATCH_SECONDS = 3
+# Each pod's own name (a StatefulSet pod: <app>-<n>), from the downward API, and the external
+# label that carries it so that the replicas' series and alerts can be told apart.
+POD_NAME_ENV = "POD_NAME"
+REPLICA_LABEL = "prometheus_replica"

@@ -6,11 +6,15 @@ publication exactly when it reports its digest. Its last reload time proves noth
 Kubernetes refuses a ConfigMap update, the old files stay, and Prometheus reloads them fine.
 
 A changed file reaches the pod only after the hook that published it ends and kubelet syncs
-the ConfigMap volume (about a minute; ``PROPAGATION_SECONDS`` leaves a margin). So the leader,
-on a later hook (``update-status`` at the latest) and never by waiting inside one:
+the ConfigMap volume (about a minute; ``PROPAGATION_SECONDS`` leaves a margin). The pod then
+applies it by itself within seconds (Prometheus 3's ``auto-reload-config``, or the busybox
+watcher of the 2.x official images: ``domain.kubernetes.config_watch``). The leader checks
+the outcome on a later hook (``update-status`` at the latest), never by waiting inside one,
+and still asks for a reload itself, for images without a watcher and as a fallback:
 
-* leaves alone a Prometheus that runs the published digest;
-* asks one that does not to reload once the files can have arrived, and reads its digest again;
+* it leaves alone a Prometheus that runs the published digest;
+* it asks one that does not to reload once the files can have arrived, and reads its digest
+  again;
 * if it still runs another digest, the files have not arrived: the unit waits, naming the pod
   and both digests, and is blocked once that has lasted ``STUCK_PERIODS`` propagation periods
   (Kubernetes refused the update, or kubelet cannot sync), pointing at the ConfigMap.

@@ -87,7 +87,8 @@ def decide_status(unit: str, pod: Optional[Pod], reload_pending: bool) -> UnitSt
         )
     if reload_pending:
         return UnitStatus(
-            StatusKind.WAITING, "configuration published; prometheus reloads it at the next update-status"
+            StatusKind.WAITING,
+            "configuration published; each pod loads it by itself (checked again at the next update-status)"
         )
     return UnitStatus(StatusKind.ACTIVE, "")
 

@@ -88,7 +88,8 @@ def test_globals_reach_the_running_config(run_pod):
     assert running["global"]["scrape_interval"] == "7s"
     assert running["global"]["scrape_timeout"] == "3s"
     assert running["global"]["evaluation_interval"] == "11s"
-    assert running["global"]["external_labels"] == {"cluster": "dc1", "team": "obs"}
+    assert running["global"]["external_labels"] == {"cluster": "dc1", "team": "obs",
+                                                    "prometheus_replica": "prometheus-0"}  # the pod's name
 
 
 def test_alertmanager_timeout_reaches_the_running_config_and_alerts_flow(run_pod, tmp_path, generation):

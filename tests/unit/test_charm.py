@@ -334,7 +334,7 @@ def test_a_new_publication_restarts_the_wait_for_delivery(harness):
     assert harness.charm._stored.undelivered_since == 0.0
     harness.charm.on.update_status.emit()
     assert isinstance(harness.charm.unit.status, WaitingStatus)
-    assert "reloads it at the next update-status" in harness.charm.unit.status.message
+    assert "loads it by itself" in harness.charm.unit.status.message
 
 
 def test_hooks_that_do_not_need_the_pods_never_list_them(harness):

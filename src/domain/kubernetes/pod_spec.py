@@ -17,6 +17,11 @@ there, whatever the relations. So alert rules, prometheus.yml, targets and the
 certificate reach the pods as ConfigMap and Secret content; options that are flags roll the
 pods, turning TLS on or off does so through the probes' scheme alone (HTTP/HTTPS, which
 Kubernetes cannot take from elsewhere), ``monitor-k8s`` through the service-account token.
+
+Each pod applies the files kubelet delivers by itself: Prometheus 3 watches them
+(``domain.prometheus.flags``); for the 2.x official images the container's ``command`` runs
+a busybox watcher before Prometheus (``config_watch``). Each pod learns its own name from the
+downward API (``POD_NAME``), which its replica external label carries.
 """
 
 from typing import Any, Dict, List
@@ -26,6 +31,7 @@ from domain.container import (
     CONFIG_DIR,
     CONFIG_VOLUME,
     CONTAINER,
+    POD_NAME_ENV,
     PORT,
     PORT_NAME,
     SCRAPE_SECRETS_DIR,
@@ -36,8 +42,10 @@ from domain.container import (
     TLS_VOLUME,
 )
 from domain.facts import Identity
+from domain.kubernetes.config_watch import watch_command
 from domain.kubernetes.rbac import service_account
 from domain.kubernetes.resources import NOBODY, tls_secret_name
+from domain.prometheus.compatibility import has_busybox_shell, reloads_by_itself
 from domain.prometheus.files import ConfigFiles
 from domain.prometheus.flags import prometheus_args
 from domain.values.image import ImageDetails
@@ -71,13 +79,21 @@ def _container(config: CharmConfig, image: ImageDetails, identity: Identity) -> 
         {"name": SCRAPE_SECRETS_VOLUME, "mountPath": SCRAPE_SECRETS_DIR,
          "secret": {"name": scrape_secret_name(identity), "defaultMode": 0o440}},
     ]
-    return {
+    container: Dict[str, Any] = {
         "name": CONTAINER,
         "imageDetails": {"imagePath": image.image_path,
                          "username": image.username,
                          "password": image.password},
         "imagePullPolicy": "IfNotPresent",
+    }
+    if not reloads_by_itself(image.version) and has_busybox_shell(image.image_path):
+        container["command"] = watch_command(config.route_prefix)
+    return {
+        **container,
         "args": prometheus_args(config, image.version),
+        # Juju's envConfig: a map with `field` becomes a downward-API fieldRef
+        # (juju/juju caas/kubernetes/provider/specs container_env.go).
+        "envConfig": {POD_NAME_ENV: {"field": {"path": "metadata.name", "api-version": "v1"}}},
         "ports": [{"name": PORT_NAME, "containerPort": PORT, "protocol": "TCP"}],
         "volumeConfig": volumes,
         "kubernetes": {

@@ -5,6 +5,14 @@ directory of the config file, so the same text works in the pod and in a local r
 
 prometheus.yml also carries the digest of the files published with it (``with_digest_marker``),
 so that the charm can read back from a running Prometheus which publication it runs.
+
+Replicas: every pod runs the same prometheus.yml, so the external label ``prometheus_replica``
+takes its value from the pod's environment (``${POD_NAME}``, set from the pod's own name in
+the pod spec), which Prometheus expands (3.x always, 2.x from 2.27 with the feature flag that
+``domain.prometheus.flags`` passes). Alerts lose the label again (``alert_relabel_configs``,
+action ``labeldrop``) so that Alertmanager sees the replicas' alerts as one and sends it once.
+An operator who sets ``prometheus_replica`` in ``external-labels`` gets exactly that: their
+value, kept on alerts.
 """
 
 import dataclasses
@@ -17,7 +25,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from domain.config.charm_config import CharmConfig
-from domain.container import RULE_FILES_PATTERN
+from domain.container import POD_NAME_ENV, REPLICA_LABEL, RULE_FILES_PATTERN
 from domain.facts import AlertmanagerTarget
 from domain.prometheus.alerting import AlertmanagerGroup, alerting_section, group_alertmanagers
 from domain.prometheus.compatibility import expands_external_labels
@@ -57,11 +65,21 @@ class PrometheusConfig:
     legacy_alertmanagers: Tuple[LegacyAlertmanagers, ...] = ()  # the `alertmanager` relation's
     relation_jobs: Tuple[ScrapeJob, ...] = ()  # rendered apart: see ``render_prometheus_yml``
     remote_write_urls: Tuple[str, ...] = ()  # the `send-remote-write` relations' receivers
+    alert_drop_labels: Tuple[str, ...] = ()  # external labels that alerts leave behind
 
 
 def _escape_label_value(value: str, version: Version) -> str:
-    # Prometheus 3 expands $VAR in external label values; 2.x keeps them literally.
+    # Prometheus expands $VAR in external label values (3.x; 2.x as the charm runs it from
+    # 2.27 on, domain.prometheus.flags); before, it keeps them literally.
     return value.replace("$", "$$") if expands_external_labels(version) else value
+
+
+def _replica_label(config: CharmConfig, version: Version) -> Tuple[Tuple[str, str], ...]:
+    """The pod's own name as an external label, unless Prometheus cannot expand it or the
+    operator names the label themselves."""
+    if not expands_external_labels(version) or any(n == REPLICA_LABEL for n, _ in config.external_labels):
+        return ()
+    return ((REPLICA_LABEL, "${" + POD_NAME_ENV + "}"),)
 
 
 def build_prometheus_config(config: CharmConfig, version: Version,
@@ -71,13 +89,14 @@ def build_prometheus_config(config: CharmConfig, version: Version,
                             remote_write_urls: Tuple[str, ...] = ()) -> PrometheusConfig:
     """``relation_jobs``: scrape jobs from relations, already checked and uniquely named."""
     jobs = (self_scrape_job(config),) + (kubernetes_jobs(version) if config.monitor_k8s else ())
+    replica = _replica_label(config, version)
     return PrometheusConfig(
         scrape_interval=config.scrape_interval,
         scrape_timeout=config.scrape_timeout,
         evaluation_interval=config.evaluation_interval,
         external_labels=tuple(
             (name, _escape_label_value(value, version)) for name, value in config.external_labels
-        ),
+        ) + replica,
         alertmanager_timeout=config.alertmanager_timeout,
         alertmanagers=group_alertmanagers(alertmanagers),
         rule_files=(RULE_FILES_PATTERN,),
@@ -85,6 +104,7 @@ def build_prometheus_config(config: CharmConfig, version: Version,
         legacy_alertmanagers=legacy_alertmanagers,
         relation_jobs=relation_jobs,
         remote_write_urls=remote_write_urls,
+        alert_drop_labels=tuple(name for name, _ in replica),
     )
 
 
@@ -100,6 +120,9 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
     if config.alertmanagers or config.legacy_alertmanagers:
         document["alerting"] = alerting_section(config.alertmanagers, config.alertmanager_timeout,
                                                 config.legacy_alertmanagers)
+        if config.alert_drop_labels:
+            document["alerting"]["alert_relabel_configs"] = [
+                {"action": "labeldrop", "regex": name} for name in config.alert_drop_labels]
     document["rule_files"] = list(config.rule_files)
     document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
     if config.remote_write_urls:

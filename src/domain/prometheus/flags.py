@@ -3,8 +3,13 @@
 from typing import List
 
 from domain.config.charm_config import CharmConfig
-from domain.container import CONFIG_FILE, DATA_DIR, PORT, WEB_CONFIG_FILE
-from domain.prometheus.compatibility import TLS_SINCE, has_consoles
+from domain.container import CONFIG_FILE, DATA_DIR, PORT, WATCH_SECONDS, WEB_CONFIG_FILE
+from domain.prometheus.compatibility import (
+    TLS_SINCE,
+    has_consoles,
+    needs_expand_feature_flag,
+    reloads_by_itself,
+)
 from domain.values.version import Version
 
 
@@ -41,6 +46,13 @@ def prometheus_args(config: CharmConfig, version: Version) -> List[str]:
         # The 2.x images ship console templates here; 3.x images ship none.
         args += ["--web.console.templates=/usr/share/prometheus/consoles",
                  "--web.console.libraries=/usr/share/prometheus/console_libraries"]
+    if needs_expand_feature_flag(version):
+        # The replica label's value is $POD_NAME (domain.prometheus.config_file); 3.x expands
+        # always and warns about the flag.
+        args.append("--enable-feature=expand-external-labels")
+    if reloads_by_itself(version):
+        # Prometheus applies a ConfigMap update by itself, seconds after kubelet swaps the files.
+        args += ["--enable-feature=auto-reload-config", f"--config.auto-reload-interval={WATCH_SECONDS}s"]
     return args
 
 

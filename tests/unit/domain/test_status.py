@@ -77,7 +77,8 @@ def test_a_failing_pod_without_a_reason_is_reported_as_failing():
 def test_a_pending_reload_says_when_it_happens():
     status = decide_status("prometheus/0", pod(), True)
 
-    assert status.message == "configuration published; prometheus reloads it at the next update-status"
+    assert status.message == ("configuration published; each pod loads it by itself "
+                              "(checked again at the next update-status)")
 
 
 def test_every_bad_option_is_named_in_one_message():

@@ -1,18 +1,26 @@
 """Each version boundary, from both sides: 2.11.0 (oldest supported), 2.24.0 (TLS web config),
-3.0.0 (console flags dropped, ``$`` in external labels escaped)."""
+2.27.0 (external labels expand ``$VAR``, so ``$`` is escaped), 3.0.0 (console flags dropped,
+Prometheus watches its own files)."""
 
 import pytest
 import yaml
 
 from domain.errors import ConfigErrors, ResourceError
-from domain.prometheus.compatibility import OLDEST_SUPPORTED, PROMETHEUS_3, TLS_SINCE
+from domain.prometheus.compatibility import (
+    AUTO_RELOAD_SINCE,
+    EXPAND_EXTERNAL_LABELS_SINCE,
+    OLDEST_SUPPORTED,
+    PROMETHEUS_3,
+    TLS_SINCE,
+)
 from tests.support.builders import make_plan
 from tests.support.extract import cli_flag
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 
 def test_the_boundaries_are_the_documented_releases():
-    assert (OLDEST_SUPPORTED, TLS_SINCE, PROMETHEUS_3) == ((2, 11, 0), (2, 24, 0), (3, 0, 0))
+    assert (OLDEST_SUPPORTED, TLS_SINCE, EXPAND_EXTERNAL_LABELS_SINCE, PROMETHEUS_3, AUTO_RELOAD_SINCE) == (
+        (2, 11, 0), (2, 24, 0), (2, 27, 0), (3, 0, 0), (3, 0, 0))
 
 
 @pytest.mark.parametrize("image", ["prom/prometheus:v2.10.0", "prom/prometheus:v2.10.9", "prom/prometheus:v2.9.2"])
@@ -61,11 +69,13 @@ def test_console_flags_only_before_3_0(image, has_consoles):
 
 
 @pytest.mark.parametrize("image, written", [
-    ("prom/prometheus:v2.55.1", "$5 a ${HOME}"),
+    ("prom/prometheus:v2.26.9", "$5 a ${HOME}"),
+    ("prom/prometheus:v2.27.0", "$$5 a $${HOME}"),
+    ("prom/prometheus:v2.55.1", "$$5 a $${HOME}"),
     ("prom/prometheus:v3.0.0", "$$5 a $${HOME}"),
     ("prom/prometheus:v3.5.0", "$$5 a $${HOME}"),
 ])
-def test_dollar_in_external_labels_is_escaped_from_3_0(image, written):
+def test_dollar_in_external_labels_is_escaped_where_prometheus_expands(image, written):
     plan = make_plan(image, external_labels='{"cost": "$5 a ${HOME}"}')
 
-    assert yaml.safe_load(plan.prometheus_yml)["global"]["external_labels"] == {"cost": written}
+    assert yaml.safe_load(plan.prometheus_yml)["global"]["external_labels"]["cost"] == written

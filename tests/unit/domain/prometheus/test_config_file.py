@@ -28,13 +28,14 @@ def test_globals_come_from_the_options():
     document = rendered(make_config(scrape_interval="30s", scrape_timeout="20s", evaluation_interval="45s"))
 
     assert document["global"] == {"scrape_interval": "30s", "scrape_timeout": "20s",
-                                  "evaluation_interval": "45s"}
+                                  "evaluation_interval": "45s",
+                                  "external_labels": {"prometheus_replica": "${POD_NAME}"}}
 
 
-def test_external_labels_are_written_when_given():
+def test_external_labels_are_written_when_given_beside_the_replica_label():
     document = rendered(make_config(external_labels='{"cluster": "dc1"}'))
 
-    assert document["global"]["external_labels"] == {"cluster": "dc1"}
+    assert document["global"]["external_labels"] == {"cluster": "dc1", "prometheus_replica": "${POD_NAME}"}
 
 
 def test_prometheus_scrapes_itself():
