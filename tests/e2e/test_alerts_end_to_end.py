@@ -148,8 +148,10 @@ def charm_plan(generation: Generation, *relations: Relation) -> Plan:
 
 
 def prometheus_yml_of(spec: Dict[str, Any]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
-    entry = next(f for f in spec["containers"][0]["volumeConfig"][0]["files"] if f["path"] == "prometheus.yml")
-    return entry, yaml.safe_load(entry["content"])
+    """The mapping holding prometheus.yml in the spec (its ConfigMap's data), and the file read."""
+    volume = next(v for v in spec["containers"][0]["volumeConfig"] if v["name"] == "cfg")
+    data = spec["configMaps"][volume["configMap"]["name"]]
+    return data, yaml.safe_load(data["prometheus.yml"])
 
 
 def in_this_machine(spec: Dict[str, Any], api: FakeKubernetesApi, account: Path, ports: List[int]) -> Dict[str, Any]:
@@ -163,7 +165,7 @@ def in_this_machine(spec: Dict[str, Any], api: FakeKubernetesApi, account: Path,
         for rule in alertmanager.get("relabel_configs", []):
             assert rule["regex"] == "TCP;9093"
             rule["regex"] = "TCP;(" + "|".join(map(str, ports)) + ")"
-    entry["content"] = yaml.safe_dump(document)
+    entry["prometheus.yml"] = yaml.safe_dump(document)
     return spec
 
 

@@ -25,6 +25,7 @@ from domain.prometheus.config_file import digest_in_running_config
 from scripts.localrun.pod import LocalPod, prometheus_container
 from scripts.localrun.processes import ManagedProcess
 from tests.support.builders import make_plan
+from tests.support.extract import config_map_files
 from tests.support.tls import CERT_PEM, KEY_PEM
 
 pytestmark = pytest.mark.e2e
@@ -77,8 +78,7 @@ def descendants(pid: int) -> List[int]:
 
 
 def files_of(plan) -> Dict[str, str]:
-    volume = next(v for v in prometheus_container(plan.pod_spec)["volumeConfig"] if v.get("files"))
-    return {entry["path"]: entry["content"] for entry in volume["files"]}
+    return config_map_files(plan.pod_spec)
 
 
 def plan_for(generation, name: str, **options):
