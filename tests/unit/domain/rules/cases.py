@@ -102,6 +102,8 @@ VALID = [
     pytest.param(rules_yaml({"record": "r", "expr": "up"}, interval="106751d23h47m16s854ms"),
                  id="longest-interval-in-every-unit"),
     pytest.param(NULL_FIELDS, id="null-optional-fields"),
+    pytest.param(rules_yaml({"record": "r", "expr": "up", "for": None, "keep_firing_for": None, "annotations": None}),
+                 id="null-alert-only-fields-on-recording-rule"),
     pytest.param(ALIASES, id="yaml-anchor-and-alias"),
     pytest.param(alert('up{job=~"api\\\\.example", env!="dev", zone!~`eu-.*`,}'), id="matchers-and-escapes"),
     pytest.param(alert('up{name="\\x41\\u00e9\\101\\U0001F600\\"\\a\\t"}'), id="all-escape-kinds"),

@@ -58,6 +58,10 @@ def refusal(text: str, version=NEWEST) -> str:
      "group 'node' rule 1 (record 'r'): unknown key 'nom' (known: alert, record, expr, for, keep_firing_for, "
      "labels, annotations)"),
     (rules_yaml({"alert": "", "expr": "up"}), "group 'node' rule 1: 'alert' is empty"),
+    (rules_yaml({"alert": "Host\nDown", "expr": "up"}),
+     "group 'node' rule 1 (alert 'Host\\nDown'): its name holds the control character \\n"),
+    (rules_yaml({"record": "r\x7f", "expr": "up"}),
+     "group 'node' rule 1 (record 'r\\x7f'): its name holds the control character \\x7f"),
     (rules_yaml({"record": None, "expr": "up"}), "group 'node' rule 1: 'record' is empty"),
     (rules_yaml({"record": "a{b}", "expr": "up"}),
      "group 'node' rule 1 (record 'a{b}'): a recording rule name must be a metric name such as job:up:sum, "
