@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from domain.errors import RuleError
 from domain.rules import parse_rule_file, yaml_tree
-from domain.rules.model import MAX_YAML_DEPTH
+from domain.rules.model import MAX_RULE_FILE_BYTES, MAX_YAML_DEPTH
 from domain.values.version import NEWEST
 
 
@@ -106,3 +106,24 @@ def test_an_alias_is_one_leaf_whatever_it_names():
 ])
 def test_an_alias_to_its_own_collection_is_read_along_the_schema_only(text, message):
     assert refusal(text) == message
+
+
+# Aliases let a small file name the same big value many times; the reader stops once it has read
+# twice the largest file (a file without aliases reads at most its own length), so an alias
+# blow-up is refused while it is read, not after.
+def test_reading_stops_where_aliases_expand_past_the_budget():
+    big = "x" * 100_000
+    text = ("groups:\n- name: a\n  rules:\n  - &r\n    alert: A\n    expr: up\n    annotations: {d: " + big + "}\n"
+            + "  - *r\n" * 30 + "  - alert: B\n    expr: up)\n")
+
+    assert refusal(text) == yaml_tree.EXPANDS
+    assert "closes nothing" in refusal(text.replace("  - *r\n" * 30, ""))
+
+
+def test_the_budget_is_twice_the_largest_rule_file_to_the_character():
+    reader = yaml_tree.NodeReader()
+    reader.spend(2 * MAX_RULE_FILE_BYTES)
+
+    with pytest.raises(RuleError) as caught:
+        reader.spend(1)
+    assert str(caught.value) == yaml_tree.EXPANDS
