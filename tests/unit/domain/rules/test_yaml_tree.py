@@ -127,3 +127,21 @@ def test_the_budget_is_twice_the_largest_rule_file_to_the_character():
     with pytest.raises(RuleError) as caught:
         reader.spend(1)
     assert str(caught.value) == yaml_tree.EXPANDS
+
+
+@LOADERS
+def test_a_closed_list_gives_back_its_level(loader, monkeypatch):
+    monkeypatch.setattr(yaml_tree, "_LOADER", loader)
+
+    assert "deep" not in refusal("[" * 63 + "[], [" + "]" * 64)
+    assert refusal("[" * 63 + "[], [[") == (
+        "the rule file nests lists and mappings more than 64 deep at line 1 column 69; a rule file needs 6 at most")
+
+
+def test_a_long_yaml_problem_is_cut_at_120_characters(monkeypatch):
+    # PyYAML's own parser quotes an undefined alias's name in the problem (libyaml does not)
+    monkeypatch.setattr(yaml_tree, "_LOADER", yaml.SafeLoader)
+    problem = "found undefined alias '" + "a" * 200 + "'"
+
+    assert refusal("groups: *" + "a" * 200 + "\n") == (
+        f"the rule file is not valid yaml: line 1 column 9: {problem[:117]}...")
