@@ -301,6 +301,12 @@ INVALID = [
             id="carriage-return-in-annotation"),
     refused('groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: "\\ud800"}\n', PROMETHEUS,
             "line 6 column 20", "invalid Unicode character escape", id="lone-surrogate"),
+    # a lone surrogate as such (not escaped) has no UTF-8 form: written with surrogatepass, its
+    # three bytes are what promtool reads as "invalid Unicode character", even in a comment
+    refused("groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: '\ud800'}\n", PROMETHEUS,
+            "not valid yaml: line 6 column 18: \\ud800 is not allowed", id="raw-lone-surrogate"),
+    refused("groups: []\n# \udfff\n", PROMETHEUS, "not valid yaml: line 2 column 3: \\udfff is not allowed",
+            id="raw-lone-surrogate-in-a-comment"),
     # expr
     refused(alert(None), POLICY, "(alert 'HostDown'): 'expr' is missing or empty", id="null-expr"),
     refused(rules_yaml({"alert": "HostDown"}), PROMETHEUS, "(alert 'HostDown'): 'expr' is missing",

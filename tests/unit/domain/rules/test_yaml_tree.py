@@ -23,6 +23,11 @@ def refusal(text: str) -> str:
      "the rule file holds several yaml documents (---); use one 'groups' list"),
     ("groups: []\n\x01\n", "the rule file is not valid yaml: line 2 column 1: \\x01 is not allowed"),
     ("groups:\n  a\x01\n", "the rule file is not valid yaml: line 2 column 4: \\x01 is not allowed"),
+    ("groups:\n- name: a\n  rules: [\x01]\n",
+     "the rule file is not valid yaml: line 3 column 11: \\x01 is not allowed"),
+    ("groups: []\n\n# a \ud800\n", "the rule file is not valid yaml: line 3 column 5: \\ud800 is not allowed"),
+    ("groups:\n- name: a\n  rules: ['\udfff']\n",
+     "the rule file is not valid yaml: line 3 column 12: \\udfff is not allowed"),
     ("groups: !!set {}\n", "'groups' must be a list"),
     ("groups:\n- name: !custom a\n  rules: []\n", "group 1: 'name' has the yaml tag '!custom', which is not supported"),
     ("groups:\n- name: a\n  name: b\n  rules: []\n", "group 1: key 'name' appears twice"),
@@ -145,3 +150,24 @@ def test_a_long_yaml_problem_is_cut_at_120_characters(monkeypatch):
 
     assert refusal("groups: *" + "a" * 200 + "\n") == (
         f"the rule file is not valid yaml: line 1 column 9: {problem[:117]}...")
+
+
+def loader_raising(error: Exception) -> type:
+    """A YAML loader whose parser fails at once with ``error``: what PyYAML keeps for other inputs
+    (an error without a place or problem, a character given as text, a YAMLError of no kind)."""
+    class Failing(yaml.SafeLoader):
+        def check_event(self, *choices):
+            raise error
+    return Failing
+
+
+@pytest.mark.parametrize("error, message", [
+    (yaml.MarkedYAMLError(), "it cannot be read"),
+    (yaml.reader.ReaderError("rules", 3, "\x85", "utf-8", "special characters are not allowed"),
+     "line 1 column 4: \\x85 is not allowed"),
+    (yaml.YAMLError("the parser stopped: " + "x" * 200), "the parser stopped: " + "x" * 97 + "..."),
+])
+def test_any_yaml_error_ends_in_a_message_not_a_crash(error, message, monkeypatch):
+    monkeypatch.setattr(yaml_tree, "_LOADER", loader_raising(error))
+
+    assert refusal("groups: []\n") == f"the rule file is not valid yaml: {message}"
