@@ -483,6 +483,8 @@ VERSIONED = [
               "group 'node': 'labels'", id="group-labels"),
     versioned(rules_yaml({"record": "r", "expr": "up"}, labels={"team.name": "infra"}), "group labels",
               id="group-labels-with-utf8-name"),
+    versioned(rules_yaml({"alert": "A", "expr": "up"}, labels={"note": "{{ not a template"}), "group labels",
+              id="group-labels-are-not-templates"),
     versioned(rules_yaml({"record": "job-up", "expr": "up"}), "utf8 names", "(record 'job-up')", "metric name",
               id="record-name-with-dash"),
     versioned(rules_yaml({"record": "1up", "expr": "up"}), "utf8 names", "(record '1up')",
