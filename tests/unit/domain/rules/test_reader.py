@@ -24,6 +24,7 @@ def refusal(text: str, version=NEWEST) -> str:
 @pytest.mark.parametrize("text, message", [
     ("- 1\n", "the rule file must be a yaml mapping with a 'groups' list"),
     ("rules: []\n", "the rule file: unknown key 'rules' (known: groups)"),
+    ("groups: []\ngroups: []\n", "the rule file: key 'groups' appears twice"),
     ("groups:\n", "the rule file has no 'groups' list"),
     ("groups: {}\n", "'groups' must be a list"),
     ("groups:\n- 1\n", "group 1 must be a mapping of keys to values"),
@@ -47,6 +48,14 @@ def refusal(text: str, version=NEWEST) -> str:
     (rules_yaml(limit="10"), "group 'node': 'limit' value '10' is not a whole number such as 0 or 100"),
     (rules_yaml(limit=-1), "group 'node': 'limit' value '-1' is not a whole number such as 0 or 100"),
     (rules_yaml(limit=1.5), "group 'node': 'limit' value '1.5' is not a whole number such as 0 or 100"),
+    (rules_yaml(limit=[1]), "group 'node': 'limit' must be a single value, not a list or mapping"),
+    (rules_yaml(interval={"m": 5}), "group 'node': 'interval' must be a single value, not a list or mapping"),
+    (alert(**{"for": ["5m"]}), f"{HOST_DOWN}: 'for' must be a single value, not a list or mapping"),
+    (rules_yaml(interval="5 minutes and 30 seconds"),
+     "group 'node': 'interval' value '5 minutes and 30 seconds' is not a duration such as 30s, 1h30m or 500ms"),
+    (rules_yaml(interval="thirty seconds, or a minute when it is busy"),
+     "group 'node': 'interval' value 'thirty seconds, or a minute when it is b...' (43 characters) is not a "
+     "duration such as 30s, 1h30m or 500ms"),
     ("groups:\n- name: node\n  limit: 010\n  rules: []\n",
      "group 'node': 'limit' value '010' is not a whole number such as 0 or 100"),
     (rules_yaml(interval="5 minutes"),
