@@ -171,3 +171,21 @@ def test_any_yaml_error_ends_in_a_message_not_a_crash(error, message, monkeypatc
     monkeypatch.setattr(yaml_tree, "_LOADER", loader_raising(error))
 
     assert refusal("groups: []\n") == f"the rule file is not valid yaml: {message}"
+
+
+def test_a_value_read_costs_its_characters_and_one_for_the_separator_it_needs():
+    # so a file without aliases spends at most its own length, and only aliases run out
+    reader = yaml_tree.NodeReader()
+    node = yaml.compose("[abc, '', x]", Loader=yaml.SafeLoader)
+
+    reader.sequence(node, "a list")
+    assert [reader.text(value, "a value") for value in node.value] == ["abc", "", "x"]
+    assert 2 * MAX_RULE_FILE_BYTES - reader.budget == 3 + 4 + 1 + 2 <= len("[abc, '', x]")
+
+
+def test_a_surrogate_escape_pyyaml_decodes_is_refused_by_name(monkeypatch):
+    # libyaml refuses "\ud800" as it parses; PyYAML's own parser decodes it to a lone surrogate
+    monkeypatch.setattr(yaml_tree, "_LOADER", yaml.SafeLoader)
+
+    assert refusal('groups:\n- name: "a\\ud800"\n  rules: []\n') == (
+        "group 1: 'name' holds a lone surrogate (an invalid \\u escape)")
