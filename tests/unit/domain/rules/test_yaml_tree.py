@@ -56,6 +56,13 @@ def test_broken_yaml_is_named_with_its_line_and_column(text, place):
     assert refusal(text).startswith(f"the rule file is not valid yaml: {place}")
 
 
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
+def test_the_problem_is_worded_by_libyaml_where_pyyaml_has_it():
+    # its parser reads the events that bound the nesting too, not PyYAML's slower own
+    assert refusal("a: b: c\n") == (
+        "the rule file is not valid yaml: line 1 column 5: mapping values are not allowed in this context")
+
+
 # Nesting is bounded before PyYAML composes: its composer recurses once per level (libyaml's on
 # the C stack, where 50,000 levels end the process with SIGSEGV, out of reach of any except).
 OPENERS = {"flow list": "[", "flow mapping": "{", "flow key": "{a: ", "block list": "- ", "complex key": "? "}
