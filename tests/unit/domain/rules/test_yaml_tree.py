@@ -61,6 +61,7 @@ def test_the_problem_is_worded_by_libyaml_where_pyyaml_has_it():
     # its parser reads the events that bound the nesting too, not PyYAML's slower own
     assert refusal("a: b: c\n") == (
         "the rule file is not valid yaml: line 1 column 5: mapping values are not allowed in this context")
+    assert refusal("groups: *rules\n") == "the rule file is not valid yaml: line 1 column 9: found undefined alias"
 
 
 # Nesting is bounded before PyYAML composes: its composer recurses once per level (libyaml's on
