@@ -57,7 +57,7 @@ def promtool(generation: Generation, directory: Path, texts: List[str]) -> List[
     paths = []
     for number, text in enumerate(texts):
         path = directory / f"case-{number:05d}.yml"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")  # a lone surrogate as its 3 bytes
         paths.append(str(path))
     done = subprocess.run([generation.promtool, "check", "rules", "--lint=none", *paths], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120, check=False)

@@ -29,11 +29,13 @@ CHARM_FILES = ("config.yaml", "metadata.yaml", "actions.yaml", "dispatch", "acti
 SUPPORT = ("scripts/localrun",)
 # mutmut mutates source_paths into mutants/, and copies also_copy (and tests/) beside them.
 # timeout_multiplier: mutmut stops a mutant after (its tests' time + 1 s) x 2 x this many CPU
-# seconds; at its default of 15 the few mutants that hang a loop take most of a run.
+# seconds; at its default of 15 the few mutants that hang a loop take most of a run. On a busy
+# machine some mutants that only slow the tests pass that bound: MUTATION_TIMEOUT_MULTIPLIER=10
+# (with their names as arguments) runs them again with more time, to tell a hang from a survivor.
 SETTINGS = """\
 [mutmut]
 source_paths = src/domain/
-timeout_multiplier = 2
+timeout_multiplier = {multiplier}
 also_copy =
     src/adapters/
     src/charm.py
@@ -45,7 +47,8 @@ pytest_add_cli_args =
     not e2e
     -p
     no:cacheprovider
-""".format(charm_files="\n".join(f"    {name}" for name in (*CHARM_FILES, *SUPPORT)))
+""".format(charm_files="\n".join(f"    {name}" for name in (*CHARM_FILES, *SUPPORT)),
+           multiplier=int(os.environ.get("MUTATION_TIMEOUT_MULTIPLIER", "2")))
 _RESULT = re.compile(r"^\s*(\S+): (.+)$")
 
 

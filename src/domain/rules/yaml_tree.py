@@ -46,9 +46,21 @@ def refuse_deep(text: str) -> None:
             depth -= 1
 
 
+def _place(text: str, index: int) -> str:
+    """Where ``text[index]`` stands, as YAML's own messages say it (from 1)."""
+    before = text[:index]
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    return f"line {line} column {column}"
+
+
 def compose(text: str) -> Optional[yaml.Node]:
     """The YAML node tree (aliases shared, not copied), or None for a file of comments."""
     problem = "the rule file is not valid yaml: "
+    # A lone surrogate cannot be written as UTF-8: promtool (2.42, 3.x) reads "invalid Unicode
+    # character" wherever it stands; libyaml's loader would raise UnicodeEncodeError on it.
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise RuleError(f"{problem}{_place(text, surrogate.start())}: {show(surrogate.group())} is not allowed")
     try:
         refuse_deep(text)
         documents = yaml.compose_all(text, Loader=_LOADER)
@@ -60,10 +72,8 @@ def compose(text: str) -> Optional[yaml.Node]:
         where = "" if mark is None else f"line {mark.line + 1} column {mark.column + 1}: "
         raise RuleError(f"{problem}{where}{what}") from None
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, such as \x01
-        before = text[: int(err.position)]
-        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
         char = chr(err.character) if isinstance(err.character, int) else str(err.character)
-        raise RuleError(f"{problem}line {line} column {column}: {show(char)} is not allowed") from None
+        raise RuleError(f"{problem}{_place(text, int(err.position))}: {show(char)} is not allowed") from None
     except yaml.YAMLError as err:
         raise RuleError(f"{problem}{show(str(err), 120)}") from None
     return root

@@ -102,6 +102,8 @@ VALID = [
     pytest.param(rules_yaml({"record": "r", "expr": "up"}, interval="106751d23h47m16s854ms"),
                  id="longest-interval-in-every-unit"),
     pytest.param(NULL_FIELDS, id="null-optional-fields"),
+    pytest.param(rules_yaml({"record": "r", "expr": "up", "for": None, "keep_firing_for": None, "annotations": None}),
+                 id="null-alert-only-fields-on-recording-rule"),
     pytest.param(ALIASES, id="yaml-anchor-and-alias"),
     pytest.param(alert('up{job=~"api\\\\.example", env!="dev", zone!~`eu-.*`,}'), id="matchers-and-escapes"),
     pytest.param(alert('up{name="\\x41\\u00e9\\101\\U0001F600\\"\\a\\t"}'), id="all-escape-kinds"),
@@ -299,6 +301,12 @@ INVALID = [
             id="carriage-return-in-annotation"),
     refused('groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: "\\ud800"}\n', PROMETHEUS,
             "line 6 column 20", "invalid Unicode character escape", id="lone-surrogate"),
+    # a lone surrogate as such (not escaped) has no UTF-8 form: written with surrogatepass, its
+    # three bytes are what promtool reads as "invalid Unicode character", even in a comment
+    refused("groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    labels: {x: '\ud800'}\n", PROMETHEUS,
+            "not valid yaml: line 6 column 18: \\ud800 is not allowed", id="raw-lone-surrogate"),
+    refused("groups: []\n# \udfff\n", PROMETHEUS, "not valid yaml: line 2 column 3: \\udfff is not allowed",
+            id="raw-lone-surrogate-in-a-comment"),
     # expr
     refused(alert(None), POLICY, "(alert 'HostDown'): 'expr' is missing or empty", id="null-expr"),
     refused(rules_yaml({"alert": "HostDown"}), PROMETHEUS, "(alert 'HostDown'): 'expr' is missing",
@@ -475,6 +483,8 @@ VERSIONED = [
               "group 'node': 'labels'", id="group-labels"),
     versioned(rules_yaml({"record": "r", "expr": "up"}, labels={"team.name": "infra"}), "group labels",
               id="group-labels-with-utf8-name"),
+    versioned(rules_yaml({"alert": "A", "expr": "up"}, labels={"note": "{{ not a template"}), "group labels",
+              id="group-labels-are-not-templates"),
     versioned(rules_yaml({"record": "job-up", "expr": "up"}), "utf8 names", "(record 'job-up')", "metric name",
               id="record-name-with-dash"),
     versioned(rules_yaml({"record": "1up", "expr": "up"}), "utf8 names", "(record '1up')",
