@@ -24,7 +24,9 @@ from domain.values.pem import _elements, _tlv, pem_blocks
 from domain.values.text import excerpt, forbidden_character
 
 MAX_PEM = 64 * 1024
-_KUBERNETES_API = re.compile(r"kubernetes(\.default(\.svc(\.cluster\.local)?)?)?\.?", re.IGNORECASE)
+# Any cluster domain: `kubernetes.default.svc.<domain>` names the API service in every cluster
+# (kubelet's --cluster-domain is often not cluster.local), as in ``remote_write_send``.
+_KUBERNETES_API = re.compile(r"kubernetes(\.default(\.svc(\..*)?)?)?\.?", re.IGNORECASE)
 _PROXY = re.compile(r"(?P<scheme>https?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?/?",
                     re.ASCII)
 
