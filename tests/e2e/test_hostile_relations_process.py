@@ -1,0 +1,75 @@
+"""Hostile relations on every endpoint at once, beside good ones, through the real process
+(./dispatch -> ops.main -> the charm, with the hook-tool doubles): the hook succeeds, the pod
+spec keeps every good relation's data, the status names the data dropped, and no hostile
+value reaches a file or the pod spec. The rows come from tests/unit/test_hostile_relations.py,
+which proves the same of each row alone against the pure plan.
+"""
+
+import json
+
+import pytest
+import yaml
+
+from tests.e2e.test_charm_process import deploy, make_sim
+from tests.support.extract import config_map_files
+from tests.support.hostile_relations import GOOD_JOB_NAMES, GOOD_SECRET, GOOD_SET
+from tests.unit.test_hostile_relations import MARK, ROWS, SECRET
+
+pytestmark = pytest.mark.e2e
+PICKED = {  # (endpoint, row id): one row per endpoint, each from the application "evil"
+    ("metrics-endpoint", "password_file"), ("alertmanager-dispatch", "url with user info"),
+    ("alertmanager", "api_server"), ("send-remote-write", "API service, other cluster domain"),
+    ("receive-remote-write", "rule calls query()"), ("grafana-source", "grafana-source: every key another endpoint reads"),
+    ("self-metrics-endpoint", "self-metrics-endpoint: nested and oversized"),
+}
+HOSTILE = [row for row in ROWS if (row.endpoint, row.id) in PICKED]
+
+
+def add(sim, found, app):
+    units = [bag.owner.replace(found.remote_app, app, 1) for bag in found.units]
+    return sim.add_relation(found.endpoint, app, units=units, app_data=dict(found.app.items),
+                            unit_data={unit: dict(bag.items) for unit, bag in zip(units, found.units)})
+
+
+def published(sim):
+    spec, resources = sim.pod_spec()
+    files = {**config_map_files(spec, "cfg"), **config_map_files(spec, "targets")}
+    return spec, resources, files
+
+
+def test_hostile_relations_on_every_endpoint_leave_the_good_ones_whole(tmp_path):
+    """The hostile relations older than the good ones (lower ids: read first), the harder order."""
+    assert len(HOSTILE) == len(PICKED)
+    sim = make_sim(tmp_path)
+    deploy(sim)
+    pairs = [(row.relation(0), "evil") for row in HOSTILE]
+    good = [(found, found.remote_app) for found in GOOD_SET]
+    ids = {}
+    for found, app in pairs + good:
+        ids[(found.endpoint, app)] = add(sim, found, app)
+
+    result = sim.run_hook("metrics-endpoint-relation-changed", relation_id=ids[("metrics-endpoint", "api")],
+                          remote_unit="api/0")
+
+    assert result.ok, str(result)
+    spec, resources, files = published(sim)
+    document = yaml.safe_load(files["prometheus.yml"])
+    names = [job["job_name"] for job in document["scrape_configs"]]
+    assert names[:3] == ["prometheus", *GOOD_JOB_NAMES]
+    assert [entry["url"] for entry in document["remote_write"]] == [
+        "http://mimir-0.mimir-endpoints.lma.svc.cluster.local:9009/api/v1/push"]
+    assert len(document["alerting"]["alertmanagers"]) == 2
+    assert any("_api_metrics-endpoint_" in name for name in files)
+    assert any("_agent_receive-remote-write_" in name for name in files)
+    text = json.dumps([spec, resources["kubernetesResources"].get("secrets") and
+                       [s for s in resources["kubernetesResources"]["secrets"] if not s["name"].endswith("scrape-secrets")]])
+    assert MARK not in text and SECRET not in text and GOOD_SECRET not in text
+
+    status, message = sim.unit_status()
+    assert "ignored relation data: " in message and "more, see juju debug-log" in message, message
+    logged = "\n".join(sim.juju_log())
+    for endpoint in ("metrics-endpoint", "alertmanager-dispatch", "alertmanager", "send-remote-write",
+                     "receive-remote-write"):
+        assert f"{endpoint}:{ids[(endpoint, 'evil')]}" in logged, endpoint
+    event = json.loads(sim.relation_data(ids[("metrics-endpoint", "evil")], "prometheus")["event"])
+    assert event["valid"] is False and "local files" in event["scrape_job_errors"]
