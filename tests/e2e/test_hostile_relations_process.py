@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 PICKED = {  # (endpoint, row id): one row per endpoint, each from the application "evil"
     ("metrics-endpoint", "password_file"), ("alertmanager-dispatch", "url with user info"),
     ("alertmanager", "api_server"), ("send-remote-write", "API service, other cluster domain"),
-    ("receive-remote-write", "rule calls query()"), ("grafana-source", "grafana-source: every key another endpoint reads"),
+    ("receive-remote-write", "rule calls query()"),
+    ("grafana-source", "grafana-source: every key another endpoint reads"),
     ("self-metrics-endpoint", "self-metrics-endpoint: nested and oversized"),
 }
 HOSTILE = [row for row in ROWS if (row.endpoint, row.id) in PICKED]
@@ -61,8 +62,8 @@ def test_hostile_relations_on_every_endpoint_leave_the_good_ones_whole(tmp_path)
     assert len(document["alerting"]["alertmanagers"]) == 2
     assert any("_api_metrics-endpoint_" in name for name in files)
     assert any("_agent_receive-remote-write_" in name for name in files)
-    text = json.dumps([spec, resources["kubernetesResources"].get("secrets") and
-                       [s for s in resources["kubernetesResources"]["secrets"] if not s["name"].endswith("scrape-secrets")]])
+    secrets = resources["kubernetesResources"]["secrets"]
+    text = json.dumps([spec, [s for s in secrets if not s["name"].endswith("scrape-secrets")]])
     assert MARK not in text and SECRET not in text and GOOD_SECRET not in text
 
     status, message = sim.unit_status()

@@ -8,10 +8,9 @@ on ``http-api`` and a scraper on ``self-metrics-endpoint``. ``good_outputs`` pul
 plan everything these relations put into it, as text, so that two plans can be compared.
 """
 
-import dataclasses
 import functools
 import json
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -52,7 +51,7 @@ def metadata(app: str, model: str = "lma", uuid: str = MODEL_UUID) -> str:
                        "charm_name": f"{app}-k8s"})
 
 
-def relation(endpoint: str, rid: int, app: str, app_bag: Dict[str, str] = None,
+def relation(endpoint: str, rid: int, app: str, app_bag: Optional[Dict[str, str]] = None,
              unit_bags: Sequence[Dict[str, str]] = ({},)) -> Relation:
     units = tuple(Bag.of(f"{app}/{n}", bag) for n, bag in enumerate(unit_bags))
     return Relation(endpoint, rid, app, Bag.of(app, app_bag or {}), units)
@@ -95,10 +94,6 @@ def facts_with(relations: Iterable[Relation]) -> Facts:
 def plan_for(relations: Iterable[Relation]) -> Plan:
     facts = facts_with(relations)
     return plan(make_config(facts.image.version), facts)
-
-
-def with_id(found: Relation, rid: int) -> Relation:
-    return dataclasses.replace(found, relation_id=rid)
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster

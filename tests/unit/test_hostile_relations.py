@@ -51,7 +51,6 @@ from tests.support.hostile_relations import (
     relation,
     remote_writes,
     scrape_secret,
-    with_id,
 )
 
 MARK = "zq9mark"
