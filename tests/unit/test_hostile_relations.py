@@ -202,6 +202,8 @@ METRICS_ROWS = [
        outcome="kept", check=one_evil_job("honor_timestamps", "enable_http2", "follow_redirects")),
     me("inline password", job(basic_auth={"username": "u", "password": SECRET}), reason="", outcome="kept",
        check=one_evil_job(secret=SECRET)),
+    me("password with a newline", job(basic_auth={"username": "u", "password": SECRET + "\n"}),
+       reason="basic_auth password is empty"),
     me("inline credentials", job(authorization={"credentials": SECRET}), reason="", outcome="kept",
        check=one_evil_job(secret=SECRET)),
     me("aggregator takes a good job's name", {"job_name": GOOD_JOB_NAMES[0],
@@ -465,3 +467,6 @@ def test_a_hostile_relation_disturbs_nothing_else(row, rid):
     # (c) no hostile value in any file, the pod spec or a resource; credentials in the Secret only
     for where, text in published_text(result).items():
         assert MARK not in text and SECRET not in text and "/var/run/secrets" not in text, where
+    # ... and no credential in a message (status, log) or in what the charm writes in its bags
+    assert not [note for note in notes if SECRET in note]
+    assert not [write for write in result.relation_writes if SECRET in json.dumps(write.items)]
