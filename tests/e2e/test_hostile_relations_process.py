@@ -6,13 +6,14 @@ which proves the same of each row alone against the pure plan.
 """
 
 import json
+import subprocess
 
 import pytest
 import yaml
 
 from tests.e2e.test_charm_process import make_sim
 from tests.support.extract import config_map_files
-from tests.support.hostile_relations import GOOD_JOB_NAMES, GOOD_SECRET, GOOD_SET
+from tests.support.hostile_relations import GOOD_JOB_NAMES, GOOD_SECRET, GOOD_SET, plan_for, scrape_secret
 from tests.support.hostile_relations import document as plan_document
 from tests.support.hostile_relations import files as plan_files
 from tests.unit.test_hostile_relations import BASELINE, MARK, ROWS, SECRET
@@ -82,3 +83,30 @@ def test_hostile_relations_on_every_endpoint_leave_the_good_ones_whole(tmp_path)
         assert f"{endpoint}:{ids[(endpoint, 'evil')]}" in logged, endpoint
     event = json.loads(sim.relation_data(ids[("metrics-endpoint", "evil")], "prometheus")["event"])
     assert event["valid"] is False and "local files" in event["scrape_job_errors"]
+
+
+KEPT = [row for row in ROWS if row.outcome == "kept"]
+
+
+def test_the_good_set_beside_every_kept_row_loads_in_promtool(generation, tmp_path):
+    """What the kept rows leave in the files, all at once beside the good set, as each
+    generation's promtool reads it (the legacy Alertmanager left out: Debian's 2.42 build has
+    no Kubernetes discovery in its alerting section)."""
+    good = [found for found in GOOD_SET if found.endpoint != "alertmanager"]
+    hostile = [row.relation(40 + n) for n, row in enumerate(KEPT) if row.endpoint != "alertmanager"]
+    result = plan_for(good + hostile, generation.image)
+    assert len(result.dropped) < len(hostile)  # most of the kept rows' data is in the files
+    for volume, directory in (("cfg", "config"), ("targets", "scrape-targets")):
+        (tmp_path / directory).mkdir()
+        for key, text in plan_files(result).items():
+            if key.startswith(volume + "/"):
+                (tmp_path / directory / key.split("/", 1)[1]).write_text(text)
+    (tmp_path / "scrape-secrets").mkdir()
+    for name, text in scrape_secret(result).items():
+        (tmp_path / "scrape-secrets" / name).write_text(text)
+
+    checked = subprocess.run([generation.promtool, "check", "config", str(tmp_path / "config" / "prometheus.yml")],
+                             capture_output=True, text=True, timeout=60)
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "remote_write" in plan_document(result) and len(plan_document(result)["scrape_configs"]) > 3

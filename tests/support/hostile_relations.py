@@ -85,14 +85,14 @@ GOOD_SET = good_set()
 GOOD_IDS = frozenset(r.relation_id for r in GOOD_SET)
 
 
-def facts_with(relations: Iterable[Relation]) -> Facts:
+def facts_with(relations: Iterable[Relation], image: str = IMAGE) -> Facts:
     """The facts the adapter would give: relations in endpoint, then relation-id order."""
     ordered = tuple(sorted(relations, key=lambda r: (r.endpoint, r.relation_id)))
-    return Facts(image=ImageDetails(IMAGE), identity=IDENTITY, relations=ordered, kubernetes_api_hosts=API_HOSTS)
+    return Facts(image=ImageDetails(image), identity=IDENTITY, relations=ordered, kubernetes_api_hosts=API_HOSTS)
 
 
-def plan_for(relations: Iterable[Relation]) -> Plan:
-    facts = facts_with(relations)
+def plan_for(relations: Iterable[Relation], image: str = IMAGE) -> Plan:
+    facts = facts_with(relations, image)
     return plan(make_config(facts.image.version), facts)
 
 

@@ -37,6 +37,10 @@ from domain.relations.endpoints import (
     SELF_METRICS,
     SEND_REMOTE_WRITE,
 )
+from domain.relations.scrape.job import check_job
+from domain.relations.scrape.render import _digest
+from domain.values.duration import Duration
+from tests.support.builders import VERSION
 from tests.support.hostile_relations import (
     GOOD_JOB_NAMES,
     GOOD_SECRET,
@@ -131,6 +135,21 @@ def renamed_beside_good(result: Plan, rid: int) -> None:
     assert len(names) == 1 and names[0].startswith(f"{GOOD_JOB_NAMES[0]}_"), names
 
 
+def _suffix_of(raw: dict) -> str:
+    """The digest suffix the renderer gives ``raw`` when its name is taken."""
+    checked = check_job(raw, VERSION, Duration.parse("1m"), Duration.parse("10s"))
+    return _digest([checked.fields, checked.static_configs, checked.files, checked.name])
+
+
+SECOND = {"job_name": GOOD_JOB_NAMES[0], "static_configs": [{"targets": ["10.7.0.9:9100"]}]}
+FIRST = {"job_name": f"{GOOD_JOB_NAMES[0]}_{_suffix_of(SECOND)}", "static_configs": [{"targets": ["10.7.0.8:9100"]}]}
+
+
+def two_distinct_evil_jobs(result: Plan, rid: int) -> None:
+    names = [j["job_name"] for j in evil_jobs(result)]
+    assert len(names) == 2 and len(set(names)) == 2, names
+
+
 def evil_rule_file(result: Plan, rid: int, endpoint: str = METRICS_ENDPOINT) -> str:
     [text] = [v for k, v in files(result).items() if k.startswith("cfg/") and f"_{endpoint}_{rid}.rules" in k]
     return text
@@ -209,6 +228,8 @@ METRICS_ROWS = [
     me("aggregator takes a good job's name", {"job_name": GOOD_JOB_NAMES[0],
                                               "static_configs": [{"targets": ["10.7.0.9:9100"]}]},
        reason="", outcome="kept", check=renamed_beside_good, meta=""),
+    me("aggregator takes the name a renamed job gets", FIRST, SECOND, reason="", outcome="kept",
+       check=two_distinct_evil_jobs, meta=""),
     me("rule calls query()", reason="query", outcome="dropped", alert_rules=rules(
         dict(ALERT, annotations={"x": f'{{{{ query "{MARK}" }}}}'}))),
     me("rule selects api's series", reason="juju_application", outcome="dropped", alert_rules=rules(
@@ -433,6 +454,9 @@ RUNS = [(row, rid) for row in ROWS for rid in (OLDER, NEWER) if not (row.once an
 def test_a_hostile_relation_disturbs_nothing_else(row, rid):
     hostile = row.relation(rid)
     result = plan_for(GOOD_SET + (hostile,))  # (d): never raises
+
+    names = [job["job_name"] for job in document(result)["scrape_configs"]]
+    assert len(set(names)) == len(names), names  # Prometheus refuses the whole file otherwise
 
     # (a) the good relations' outputs, byte for byte
     outputs = good_outputs(result)

@@ -173,8 +173,12 @@ def render_relations(relations: Tuple[ScrapeRelation, ...], version: Version,
                 continue
             seen.add(identity)
             name = base_name(relation, job)
-            if name in names:
-                name = f"{name}_{identity}"
+            if name in names:  # identical jobs of two relations share a digest: then a number
+                name = base = f"{name}_{identity}"
+                number = 1
+                while name in names:
+                    number += 1
+                    name = f"{base}_{number}"
             names.add(name)
             rendered.append(render_job(relation, job, name, version))
         size = sum(_size(r) for r in rendered)
