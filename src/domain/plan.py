@@ -23,7 +23,7 @@ need no reload.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Tuple
 
 from domain.config.charm_config import CharmConfig
@@ -45,6 +45,7 @@ from domain.relations.outputs import relation_writes
 from domain.relations.scrape.render import RenderedScrape, render_relations
 
 SCRAPE_FEEDER = "metrics-endpoint"
+RULES_MARGIN = 1024  # for the digest marker that prometheus.yml gains after the files are measured
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,15 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     legacy = inputs.legacy_alertmanagers
     scrape = _scrape(config, version, inputs)
     remote_write = inputs.remote_write_urls
-    relation_files = scrape.config_files + inputs.rule_files
     unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
-                                  relation_files=relation_files, remote_write_urls=remote_write)
+                                  relation_files=scrape.config_files + inputs.rule_files,
+                                  remote_write_urls=remote_write)
+    sent_rules = inputs.rule_files
+    inputs = _fitting_rules(inputs, facts, _size(unmarked.files))
+    if inputs.rule_files != sent_rules:
+        unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
+                                      relation_files=scrape.config_files + inputs.rule_files,
+                                      remote_write_urls=remote_write)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(
         unmarked.get(PROMETHEUS_YML),
@@ -113,6 +120,34 @@ def _scrape(config: CharmConfig, version: Tuple[int, int, int], inputs: Relation
     room = CONFIG_MAP_LIMIT - sum(len(content.encode()) for _, content in own.files) - 1024
     reserved = tuple(job.job_name for job in build_prometheus_config(config, version).scrape_jobs)
     return render_relations(inputs.scrape, version, reserved, room)
+
+
+def _size(files: Tuple[Tuple[str, str], ...]) -> int:
+    return sum(len(content.encode("utf-8", "surrogatepass")) for _, content in files)
+
+
+def _fitting_rules(inputs: RelationInputs, facts: Facts, total: int) -> RelationInputs:
+    """``inputs`` without the relations' rule files that would take the configuration ConfigMap
+    over its limit, the largest first (each with a note), so that one relation's rules, each
+    file within its own bound, cannot block the publication of everything else."""
+    room = CONFIG_MAP_LIMIT - RULES_MARGIN
+    kept = list(inputs.rule_files)
+    dropped: List[DroppedBag] = []
+    reasons: List[Tuple[int, str]] = []
+    while total > room and kept:
+        largest = max(kept, key=lambda item: (_size((item,)), item[0]))
+        kept.remove(largest)
+        total -= _size((largest,))
+        for relation in facts.relations:
+            if largest[0].endswith(f"_{relation.endpoint[:100]}_{relation.relation_id}.rules"):
+                reason = (f"alert_rules: its rule file of {_size((largest,))} bytes does not fit beside the "
+                          f"others in the {CONFIG_MAP_LIMIT} bytes of the configuration ConfigMap; none are used")
+                dropped.append(DroppedBag(relation.key, relation.remote_app or "?", reason))
+                reasons.append((relation.relation_id, reason))
+    if not dropped:
+        return inputs
+    return replace(inputs, rule_files=tuple(kept), dropped=inputs.dropped + tuple(dropped),
+                   rule_reasons=inputs.rule_reasons + tuple(reasons))
 
 
 def _scrape_reports(inputs: RelationInputs,

@@ -99,7 +99,8 @@ def test_a_malformed_bag_is_dropped_alone_with_the_reason_in_the_status(harness)
     status = harness.charm.unit.status
     assert isinstance(status, WaitingStatus)  # the pod's own state, with the note appended
     assert "ignored relation data: alertmanager-dispatch:" in status.message
-    assert "alertmanager/1: url 'http://user:secret@am-1:9093' is not an Alertmanager URL" in status.message
+    assert "alertmanager/1: url 'http://***@am-1:9093' is not an Alertmanager URL" in status.message
+    assert "secret" not in status.message
 
 
 def test_a_non_leader_publishes_nothing_but_reports_the_dropped_bag(harness):

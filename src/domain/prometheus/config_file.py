@@ -124,9 +124,10 @@ def _as_document(config: PrometheusConfig) -> Dict[str, Any]:
             document["alerting"]["alert_relabel_configs"] = [
                 {"action": "labeldrop", "regex": name} for name in config.alert_drop_labels]
     document["rule_files"] = list(config.rule_files)
-    document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
     if config.remote_write_urls:
         document["remote_write"] = _remote_write(config.remote_write_urls)
+    # Last: render_prometheus_yml appends the relations' jobs to the text, i.e. to this list.
+    document["scrape_configs"] = [job.as_dict() for job in config.scrape_jobs]
     return document
 
 

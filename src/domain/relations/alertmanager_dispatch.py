@@ -36,6 +36,7 @@ _HOSTNAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z
 _URL = re.compile(r"(?P<scheme>[Hh][Tt][Tt][Pp][Ss]?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[^/:\[\]@?#]+)"
                   r"(?::(?P<port>[0-9]{1,5}))?(?P<path>/[^?#]*)?", re.ASCII)
 _PATH = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*")
+_USER_INFO = re.compile(r"//[^/?#]*@")
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _from_url(url: str, key: str, kind: str = "an Alertmanager URL") -> Union[Al
     too_big = oversized(url, key, MAX_URL_BYTES)
     if too_big:
         return too_big
-    problem = f"{key} {excerpt(url)} is not {kind}"
+    problem = f"{key} {shown_url(url)} is not {kind}"
     match = _URL.fullmatch(url)
     if match is None:
         return f"{problem}: expected http(s)://host[:port][/path], without credentials, query or spaces"
@@ -104,6 +105,12 @@ def _from_url(url: str, key: str, kind: str = "an Alertmanager URL") -> Union[Al
         return f"{problem}: the path has characters that need escaping, or '.'/'..' segments"
     return AlertmanagerTarget(host=host.lower(), port=port, scheme=scheme,
                               path_prefix=path.rstrip("/") or "/")
+
+
+def shown_url(url: str) -> str:
+    """``url`` quoted for a message, a password in it masked: messages reach the unit status,
+    the debug log and the remote side's bag, which credentials must not."""
+    return excerpt(_USER_INFO.sub("//***@", url))
 
 
 def check_url(url: str, key: str, kind: str) -> Union[AlertmanagerTarget, str]:

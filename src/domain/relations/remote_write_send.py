@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import List, Tuple, Union
 
 from domain.facts import AlertmanagerTarget
-from domain.relations.alertmanager_dispatch import MAX_URL_BYTES, check_url
+from domain.relations.alertmanager_dispatch import MAX_URL_BYTES, check_url, shown_url
 from domain.relations.data import Bag, DroppedBag, Relation, oversized
-from domain.values.text import excerpt
 
 KEY = "remote_write"
 # The JSON around a URL: {"url": "..."} with room for spaces and escapes.
@@ -66,10 +65,10 @@ def _url(bag: Bag) -> Tuple[str, str]:
     try:
         document = json.loads(value)
     except (ValueError, RecursionError):  # deep nesting: '[[[[...' fits in the bound
-        return "", f"{KEY} {excerpt(value)} is not JSON"
+        return "", f"{KEY} {shown_url(value)} is not JSON"
     url = document.get("url") if isinstance(document, dict) else None
     if not isinstance(url, str) or not url:
-        return "", f"{KEY} {excerpt(value)} is not an object with a string 'url'"
+        return "", f"{KEY} {shown_url(value)} is not an object with a string 'url'"
     return checked_url(url)
 
 
@@ -79,7 +78,7 @@ def checked_url(url: str) -> Tuple[str, str]:
     if isinstance(found, str):
         return "", found
     if _KUBERNETES_API.fullmatch(found.host):
-        return "", f"{KEY} url {excerpt(url)} names the Kubernetes API service"
+        return "", f"{KEY} url {shown_url(url)} names the Kubernetes API service"
     # The path as sent (a trailing '/' can matter to the receiver); the port always written.
     path = url.split("://", 1)[1].partition("/")[2]
     return f"{found.scheme}://{found.host}:{found.port}/{path}", ""

@@ -68,11 +68,13 @@ def _forbidden_keys(value: Any, path: str = "") -> Optional[str]:
     return None
 
 
-def _text(value: Any, what: str, limit: int = MAX_TEXT) -> str:
+def _text(value: Any, what: str, limit: int = MAX_TEXT, secret: bool = False) -> str:
+    """``secret``: the message does not quote the value (it reaches the status and the log)."""
     if not isinstance(value, str):
         raise InvalidValue(f"{what} is not text")
     if not value or len(value) > limit or forbidden_character(value):
-        raise InvalidValue(f"{what} {excerpt(value)} is empty, longer than {limit} characters "
+        shown = "" if secret else f" {excerpt(value)}"
+        raise InvalidValue(f"{what}{shown} is empty, longer than {limit} characters "
                            f"or holds control characters")
     return value
 
@@ -173,7 +175,7 @@ def _auth(job: Dict[str, Any], version: Version) -> Tuple[List[Tuple[str, Any]],
             raise InvalidValue("basic_auth takes a username and a password, nothing else")
         fields.append(("basic_auth", {"username": _text(auth["username"], "basic_auth username", 256)}))
         if "password" in auth:
-            files.append(("password", _text(auth["password"], "basic_auth password")))
+            files.append(("password", _text(auth["password"], "basic_auth password", secret=True)))
     if "authorization" in job:
         if version < AUTHORIZATION_SINCE:
             raise InvalidValue(f"authorization needs Prometheus >= {format_version(AUTHORIZATION_SINCE)}")
@@ -184,5 +186,5 @@ def _auth(job: Dict[str, Any], version: Version) -> Tuple[List[Tuple[str, Any]],
         if not isinstance(kind, str) or not _AUTH_TYPE.fullmatch(kind) or kind.lower() == "basic":
             raise InvalidValue("authorization type is not a word such as Bearer (Basic belongs in basic_auth)")
         fields.append(("authorization", {"type": kind}))
-        files.append(("credentials", _text(auth["credentials"], "authorization credentials")))
+        files.append(("credentials", _text(auth["credentials"], "authorization credentials", secret=True)))
     return fields, files

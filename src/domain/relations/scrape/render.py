@@ -151,7 +151,8 @@ def render_job(relation: ScrapeRelation, job: CheckedJob, name: str, version: Ve
 
 def render_relations(relations: Tuple[ScrapeRelation, ...], version: Version,
                      reserved: Tuple[str, ...], max_relation_bytes: int) -> RenderedScrape:
-    """Every relation's jobs, with unique names; a relation whose files alone exceed
+    """Every relation's jobs, with unique names (a name already taken gets a suffix: an
+    aggregator's, never a job of a relation with a topology); a relation whose files alone exceed
     ``max_relation_bytes`` is dropped whole, with a note."""
     taken: Set[str] = set(reserved)
     jobs: List[ScrapeJob] = []
@@ -159,7 +160,9 @@ def render_relations(relations: Tuple[ScrapeRelation, ...], version: Version,
     targets: List[Tuple[str, str]] = []
     secrets: List[Tuple[str, str]] = []
     notes: List[Tuple[int, str]] = []
-    for relation in sorted(relations, key=lambda r: r.relation_id):
+    # Relations with a topology first: their names cannot collide with each other's (the
+    # application is in them), so an aggregator's bare job names never take one of theirs.
+    for relation in sorted(relations, key=lambda r: (r.topology is None, r.relation_id)):
         seen: Set[str] = set()
         rendered: List[RenderedJob] = []
         names = set(taken)
@@ -170,8 +173,12 @@ def render_relations(relations: Tuple[ScrapeRelation, ...], version: Version,
                 continue
             seen.add(identity)
             name = base_name(relation, job)
-            if name in names:
-                name = f"{name}_{identity}"
+            if name in names:  # identical jobs of two relations share a digest: then a number
+                name = base = f"{name}_{identity}"
+                number = 1
+                while name in names:
+                    number += 1
+                    name = f"{base}_{number}"
             names.add(name)
             rendered.append(render_job(relation, job, name, version))
         size = sum(_size(r) for r in rendered)

@@ -19,12 +19,15 @@ import re
 from typing import Any, Dict, List, Tuple
 
 from domain.errors import InvalidValue
+from domain.relations.alertmanager_dispatch import shown_url
 from domain.relations.scrape.topology import HOSTNAME, host_ok
 from domain.values.pem import _elements, _tlv, pem_blocks
 from domain.values.text import excerpt, forbidden_character
 
 MAX_PEM = 64 * 1024
-_KUBERNETES_API = re.compile(r"kubernetes(\.default(\.svc(\.cluster\.local)?)?)?\.?", re.IGNORECASE)
+# Any cluster domain: `kubernetes.default.svc.<domain>` names the API service in every cluster
+# (kubelet's --cluster-domain is often not cluster.local), as in ``remote_write_send``.
+_KUBERNETES_API = re.compile(r"kubernetes(\.default(\.svc(\..*)?)?)?\.?", re.IGNORECASE)
 _PROXY = re.compile(r"(?P<scheme>https?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?/?",
                     re.ASCII)
 
@@ -83,13 +86,13 @@ def check_proxy_url(value: Any, api_hosts: Tuple[str, ...] = ()) -> str:
     """``api_hosts``: the Kubernetes API service's addresses (KUBERNETES_SERVICE_HOST) when known."""
     match = _PROXY.fullmatch(value) if isinstance(value, str) and len(value) <= 1024 else None
     if match is None:
-        raise InvalidValue(f"proxy_url {excerpt(str(value))} is not http(s)://host[:port]")
+        raise InvalidValue(f"proxy_url {shown_url(str(value))} is not http(s)://host[:port]")
     host = match.group("host")
     bare = host[1:-1] if host.startswith("[") else host
     port = match.group("port")
     if port is not None and not 0 < int(port) < 65536:
         raise InvalidValue("proxy_url's port is out of range")
     if _KUBERNETES_API.fullmatch(bare) or bare.lower() in api_hosts or not host_ok(bare) or _loopback(bare):
-        raise InvalidValue(f"proxy_url {excerpt(value)} points at a link-local or loopback address "
+        raise InvalidValue(f"proxy_url {shown_url(value)} points at a link-local or loopback address "
                            f"or the Kubernetes API")
     return str(value)
