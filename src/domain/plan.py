@@ -75,7 +75,8 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     check_image(facts.image)
     version = facts.image.version
     inputs = read_inputs(facts, config)
-    inputs = _fitting_rules(inputs, facts, _room(config, version, inputs))
+    if inputs.rule_files:
+        inputs = _fitting_rules(inputs, facts, _room(config, version, inputs))
     legacy = inputs.legacy_alertmanagers
     scrape = _scrape(config, version, inputs)
     remote_write = inputs.remote_write_urls
