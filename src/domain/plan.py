@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Tuple
 from domain.config.charm_config import CharmConfig
 from domain.container import CHARM_RULES_FILE, PROMETHEUS_YML
 from domain.facts import Facts
-from domain.kubernetes.budget import CONFIG_MAP_LIMIT, check_budget, config_map_holding
+from domain.kubernetes.budget import CONFIG_MAP_LIMIT, SpecTooLarge, check_budget, config_map_holding
 from domain.kubernetes.pod_spec import build_pod_spec, scrape_secret_name
 from domain.kubernetes.rbac import with_pod_discovery
 from domain.kubernetes.resources import build_k8s_resources, secret_feeders
@@ -39,6 +39,7 @@ from domain.prometheus.files import ConfigFiles, build_config_files
 from domain.prometheus.flags import remote_write_receiver_args
 from domain.relations import metrics_endpoint
 from domain.relations.data import BagWrite, DroppedBag
+from domain.relations.endpoints import METRICS_ENDPOINT, RECEIVE_REMOTE_WRITE
 from domain.relations.inputs import RelationInputs, read_inputs
 from domain.relations.legacy_alerting import needs_pod_discovery
 from domain.relations.outputs import relation_writes
@@ -75,18 +76,14 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
     check_image(facts.image)
     version = facts.image.version
     inputs = read_inputs(facts, config)
+    if inputs.rule_files:
+        inputs = _fitting_rules(inputs, facts, _room(config, version, inputs))
     legacy = inputs.legacy_alertmanagers
     scrape = _scrape(config, version, inputs)
     remote_write = inputs.remote_write_urls
     unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
                                   relation_files=scrape.config_files + inputs.rule_files,
                                   remote_write_urls=remote_write)
-    sent_rules = inputs.rule_files
-    inputs = _fitting_rules(inputs, facts, _size(unmarked.files))
-    if inputs.rule_files != sent_rules:
-        unmarked = build_config_files(config, version, inputs.alertmanagers, legacy, relation_jobs=scrape.jobs,
-                                      relation_files=scrape.config_files + inputs.rule_files,
-                                      remote_write_urls=remote_write)
     digest = unmarked.digest()
     marked_yml = mark_prometheus_yml(
         unmarked.get(PROMETHEUS_YML),
@@ -104,7 +101,10 @@ def plan(config: CharmConfig, facts: Facts) -> Plan:
         {"name": scrape_secret_name(facts.identity), "type": "Opaque", "stringData": dict(scrape.secrets)})
     feeders = {**_feeders(config, files, scrape), **secret_feeders(facts.identity),
                **{name: "a relation's alert_rules" for name, _ in inputs.rule_files}}
-    check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
+    try:
+        check_budget(pod_spec, k8s_resources, facts.identity.app, feeders)
+    except SpecTooLarge as err:
+        raise SpecTooLarge(_rules_share(inputs.rule_files, files) + str(err)) from None
     events, notes = _scrape_reports(inputs, scrape)
     return Plan(files=files, pod_spec=pod_spec, k8s_resources=k8s_resources, digest=digest,
                 config_map=config_map_holding(pod_spec, facts.identity.app, PROMETHEUS_YML),
@@ -116,38 +116,55 @@ def _scrape(config: CharmConfig, version: Tuple[int, int, int], inputs: Relation
     beside the charm's own in one ConfigMap is dropped alone (``render_relations``)."""
     if not inputs.scrape:
         return RenderedScrape()
-    own = build_config_files(config, version, inputs.alertmanagers, inputs.legacy_alertmanagers)
-    room = CONFIG_MAP_LIMIT - sum(len(content.encode()) for _, content in own.files) - 1024
+    room = _room(config, version, inputs)
     reserved = tuple(job.job_name for job in build_prometheus_config(config, version).scrape_jobs)
     return render_relations(inputs.scrape, version, reserved, room)
 
 
-def _size(files: Tuple[Tuple[str, str], ...]) -> int:
-    return sum(len(content.encode("utf-8", "surrogatepass")) for _, content in files)
+def _room(config: CharmConfig, version: Tuple[int, int, int], inputs: RelationInputs) -> int:
+    """What one relation's files may take: the ConfigMap less the charm's own files and 1 KiB."""
+    own = build_config_files(config, version, inputs.alertmanagers, inputs.legacy_alertmanagers)
+    return CONFIG_MAP_LIMIT - sum(len(content.encode()) for _, content in own.files) - 1024
 
 
-def _fitting_rules(inputs: RelationInputs, facts: Facts, total: int) -> RelationInputs:
-    """``inputs`` without the relations' rule files that would take the configuration ConfigMap
-    over its limit, the largest first (each with a note), so that one relation's rules, each
-    file within its own bound, cannot block the publication of everything else."""
-    room = CONFIG_MAP_LIMIT - RULES_MARGIN
-    kept = list(inputs.rule_files)
-    dropped: List[DroppedBag] = []
+def _fitting_rules(inputs: RelationInputs, facts: Facts, room: int) -> RelationInputs:
+    """``inputs`` without the rule file of a relation whose rules alone would not fit beside the
+    charm's own files in one ConfigMap: that relation's rules are dropped alone, with the reason
+    (in the relation's ``event`` for metrics-endpoint), and the others are kept."""
+    kept: List[Tuple[str, str]] = []
     reasons: List[Tuple[int, str]] = []
-    while total > room and kept:
-        largest = max(kept, key=lambda item: (_size((item,)), item[0]))
-        kept.remove(largest)
-        total -= _size((largest,))
-        for relation in facts.relations:
-            if largest[0].endswith(f"_{relation.endpoint[:100]}_{relation.relation_id}.rules"):
-                reason = (f"alert_rules: its rule file of {_size((largest,))} bytes does not fit beside the "
-                          f"others in the {CONFIG_MAP_LIMIT} bytes of the configuration ConfigMap; none are used")
-                dropped.append(DroppedBag(relation.key, relation.remote_app or "?", reason))
-                reasons.append((relation.relation_id, reason))
-    if not dropped:
+    notes: List[DroppedBag] = []
+    for name, text in inputs.rule_files:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        owner = next((r for r in facts.relations if r.endpoint in (METRICS_ENDPOINT, RECEIVE_REMOTE_WRITE)
+                      and name.endswith(f"_{r.endpoint}_{r.relation_id}.rules")), None)
+        if size <= room or owner is None:
+            kept.append((name, text))
+            continue
+        reason = (f"alert_rules: its rule file would take {size} bytes, more than the {room} one relation "
+                  "may; none of its rules are used")
+        notes.append(DroppedBag(owner.key, owner.remote_app or owner.app.owner or "?", reason))
+        if owner.endpoint == METRICS_ENDPOINT:
+            reasons.append((owner.relation_id, reason))
+    if not notes:
         return inputs
-    return replace(inputs, rule_files=tuple(kept), dropped=inputs.dropped + tuple(dropped),
-                   rule_reasons=inputs.rule_reasons + tuple(reasons))
+    return replace(inputs, rule_files=tuple(kept), rule_reasons=inputs.rule_reasons + tuple(reasons),
+                   dropped=inputs.dropped + tuple(notes))
+
+
+def _rules_share(rule_files: Tuple[Tuple[str, str], ...], files: ConfigFiles) -> str:
+    """When relations' rule files are part of an overflow: how much they take, and how much of
+    the configuration ConfigMap must go; "" when they are not."""
+    if not rule_files:
+        return ""
+    total = sum(len(content.encode("utf-8", "surrogatepass")) for _, content in files.files)
+    over = total - CONFIG_MAP_LIMIT
+    if over <= 0:
+        return ""
+    rules = sum(len(text.encode("utf-8", "surrogatepass")) for _, text in rule_files)
+    return (f"the alert rules of {len(rule_files)} relations take {rules} bytes of the configuration "
+            f"ConfigMap, which would be {total} bytes, {over} more than the {CONFIG_MAP_LIMIT} Kubernetes "
+            "stores: remove some relations or their rules; ")
 
 
 def _scrape_reports(inputs: RelationInputs,

@@ -13,8 +13,11 @@
    Each hook-tool double is a Python process (~0.1 s here; Juju's are
    one Go binary, and Juju has no batch call), so the net ratio takes out each hook's calls at
    the median cost of one call, measured in the same run.
+3. metrics-endpoint relations at scale (``relations_bench``) at ``RELATION_APPS`` applications
+   of 10 units (default 1 and 10 here; ``make bench-relations`` runs 1 to 1,000).
 """
 
+import os
 import shutil
 import statistics
 import sys
@@ -32,6 +35,7 @@ from domain.rules import parse_rule_file  # noqa: E402
 from domain.rules.yaml_tree import refuse_deep  # noqa: E402
 from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
 from scripts.localrun.juju_sim import JujuSim  # noqa: E402
+from tests.bench import relations_bench  # noqa: E402
 from tests.support.builders import make_facts, options  # noqa: E402
 
 RULES = "groups:\n" + "".join(
@@ -155,6 +159,7 @@ def main() -> None:
             api.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", None, ready=False)])
             kubeconfig = api.write_kubeconfig(workdir / "kubeconfig")
             whole_hooks(workdir, rounds=7, KUBECONFIG=str(kubeconfig))
+    relations_bench.main(tuple(int(n) for n in os.environ.get("RELATION_APPS", "1,10").split(",")))
 
 
 if __name__ == "__main__":

@@ -171,8 +171,8 @@ def rules(*rule_list, name="evil", **group) -> str:
 ALERT = {"alert": "EvilUp", "expr": "up"}
 DEEP = "[" * 100_000 + "]" * 100_000
 # A rule file just under its own 1 MiB bound, which does not fit beside the good set's files.
-FILLING = rules(dict(ALERT, annotations={"d": MARK + "x" * 1_045_000}))
-FIT = "does not fit beside the others"
+FILLING = rules(dict(ALERT, annotations={"d": MARK + "x" * 1_047_500}))  # alone more than a relation may
+FIT = "one relation may; none of its rules are used"
 
 METRICS_ROWS = [
     me("password_file", job(basic_auth={"username": "u", "password_file": TOKEN}), reason="local files"),

@@ -8,12 +8,14 @@ would not). Objects that repeat a key are noted, as a rule file may not repeat o
 
 ``checked_group`` then judges one group, and each of its rules alone, with the rule-file
 checker (``parse_rule_file``, on the group written as YAML): a group whose own keys are wrong
-is dropped, a wrong rule is dropped alone, each with the checker's reason.
+is dropped, a wrong rule is dropped alone, each with the checker's reason. A group is first
+judged whole, in one pass: when nothing in it is wrong (the usual case) that is the same
+verdict at a fraction of the cost, and only a group with something wrong is judged rule by rule.
 """
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 from domain.errors import RuleError
@@ -151,6 +153,9 @@ def checked_group(raw: object, index: int, loaded: RulesJson, version: Version,
     if repeated:
         dropped.append(DroppedRule(where, f"repeats the key '{show(repeated)}'"))
         return None
+    whole = _all_at_once(header, rules, loaded, version)
+    if whole is not None:
+        return whole
     try:
         checked = _check(dict(header, rules=[] if isinstance(rules, list) else rules), version)
     except RuleError as err:
@@ -179,6 +184,24 @@ def checked_group(raw: object, index: int, loaded: RulesJson, version: Version,
             dropped.append(DroppedRule(place, reason) if reason else
                            DroppedRule(rule_where, _after(message, rule_where)))
     return checked, tuple(kept)
+
+
+def _all_at_once(header: Dict[str, Any], rules: Any, loaded: RulesJson,
+                 version: Version) -> Optional[Tuple[RuleGroup, Tuple[Tuple[int, Rule], ...]]]:
+    """The group judged whole, in one pass of the checker: what judging it rule by rule gives
+    when nothing in it is refused (the checker reads each rule alone, and a group that holds
+    them all holds each one), at a twelfth of the cost for ten rules. None when anything is
+    refused or repeated: the caller then judges rule by rule, to keep the good ones and name
+    the bad."""
+    if not isinstance(rules, list) or not rules or loaded.repeats(rules):
+        return None
+    unplaced = [dict(rule, expr=remove_placeholder(rule["expr"])) if isinstance(rule, dict)
+                and isinstance(rule.get("expr"), str) else rule for rule in rules]
+    try:
+        group = _check(dict(header, rules=unplaced), version)
+    except RuleError:
+        return None
+    return replace(group, rules=()), tuple(enumerate(group.rules, 1))
 
 
 def _after(message: str, where: str) -> str:
