@@ -687,12 +687,14 @@ def seconds_since_fork():
     """Wall seconds since this process was forked (so with the interpreter's start), or None.
 
     /proc/self/stat field 22 is the start time in clock ticks after boot (proc(5)); CLOCK_BOOTTIME
-    counts from the same origin. The tick (10 ms at USER_HZ 100) bounds the error.
+    counts from the same origin. The kernel truncates the start to a whole tick (10 ms at USER_HZ
+    100): half a tick is added back, so that the error, within half a tick, is zero on average
+    rather than always an excess (over a hook's 40 calls, 0.2 s).
     """
     try:
         with open("/proc/self/stat", encoding="ascii") as f:
             fields = f.read().rpartition(")")[2].split()
-        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22; fields[0] is field 3
+        started = (int(fields[19]) + 0.5) / os.sysconf("SC_CLK_TCK")  # field 22; fields[0] is field 3
         return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - started)
     except (OSError, ValueError, IndexError, AttributeError):
         return None
