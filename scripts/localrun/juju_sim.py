@@ -95,13 +95,6 @@ class HookResult:
         return self.returncode == 0
 
     @property
-    def tool_timings(self) -> List[Dict[str, Any]]:
-        """``{"tool", "cpu", "wall"}`` per hook-tool call so far (see hooktool.py), oldest first."""
-        path = self.state_dir / "timings.jsonl"
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
     def juju_log(self) -> List[str]:
         """``LEVEL message`` for every juju-log call during this run."""
         return [_log_line(c) for c in self.calls if c["tool"] == "juju-log"]
