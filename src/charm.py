@@ -26,16 +26,13 @@ import ops  # noqa: E402
 
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
-from adapters.prometheus_api import PrometheusHttpApi  # noqa: E402
 from adapters.relations import write_relations  # noqa: E402
-from adapters.tls_pair import check_tls_pair  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
 from domain.container import SERVICE_ACCOUNT_DIR  # noqa: E402
 from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # noqa: E402
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
-from domain.prometheus.config_file import digest_in_running_config  # noqa: E402
 from domain.relations.data import DroppedBag  # noqa: E402
 from domain.reload import (  # noqa: E402
     PROPAGATION_SECONDS,
@@ -71,11 +68,27 @@ _STATUSES = {
 
 
 def prometheus_api_for(pod: Pod, config: CharmConfig) -> PrometheusApi:
+    from adapters.prometheus_api import PrometheusHttpApi  # HTTP client: pod hooks only
+
     scheme = "https" if config.tls else "http"
     return PrometheusHttpApi(
         f"{scheme}://{pod.address}:{pod.port}{config.route_prefix}",
         ca_pem=config.tls.cert_pem if config.tls else None,
     )
+
+
+def _check_tls_pairs(config: CharmConfig) -> None:
+    """Each certificate and key pair must load as its reader will load it: Prometheus' own,
+    and the Ingress' as its controller will. Their check is imported only when one is set."""
+    if config.tls is None and config.ingress_tls is None:
+        return
+    from adapters.tls_pair import check_tls_pair
+
+    if config.tls is not None:
+        check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
+    if config.ingress_tls is not None:
+        check_tls_pair(config.ingress_tls.cert_pem, config.ingress_tls.key_pem,
+                       "ingress-tls-cert", "ingress-tls-key")
 
 
 def _namespace(model_name: str) -> str:
@@ -131,11 +144,7 @@ class PrometheusCharm(ops.CharmBase):
         try:
             facts = self.juju.facts(_namespace(self.model.name))
             config = parse_config(dict(self.config), facts.image.version)
-            if config.tls is not None:  # the pair must load as Prometheus will load it
-                check_tls_pair(config.tls.cert_pem, config.tls.key_pem)
-            if config.ingress_tls is not None:  # and the Ingress' pair as its controller will
-                check_tls_pair(config.ingress_tls.cert_pem, config.ingress_tls.key_pem,
-                               "ingress-tls-cert", "ingress-tls-key")
+            _check_tls_pairs(config)
             workload = plan(config, facts)
             dropped = workload.dropped
             for bag in dropped:
@@ -203,6 +212,8 @@ class PrometheusCharm(ops.CharmBase):
         Returns whether some pod has still to load them; raises when a pod refuses them or
         they have not reached it in time.
         """
+        from domain.prometheus.config_file import digest_in_running_config
+
         published = cast(str, self._stored.published_digest)
         published_at = cast(float, self._stored.published_at)
         now = self.clock()

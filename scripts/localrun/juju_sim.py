@@ -658,6 +658,13 @@ class JujuSim:
         calls = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         return [c for c in calls if tool is None or c["tool"] == tool]
 
+    def tool_timings(self) -> List[Dict[str, Any]]:
+        """``{"tool", "cpu", "wall"}`` per hook-tool call so far (see hooktool.py), oldest first."""
+        path = self.state_dir / "timings.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
     def juju_log(self) -> List[str]:
         """``LEVEL message`` for every juju-log call so far."""
         return [_log_line(c) for c in self.calls("juju-log")]

@@ -37,13 +37,12 @@ from domain.prometheus.compatibility import check_image
 from domain.prometheus.config_file import build_prometheus_config, mark_prometheus_yml
 from domain.prometheus.files import ConfigFiles, build_config_files
 from domain.prometheus.flags import remote_write_receiver_args
-from domain.relations import metrics_endpoint
 from domain.relations.data import BagWrite, DroppedBag
 from domain.relations.endpoints import METRICS_ENDPOINT, RECEIVE_REMOTE_WRITE
 from domain.relations.inputs import RelationInputs, read_inputs
-from domain.relations.legacy_alerting import needs_pod_discovery
+from domain.relations.legacy_targets import needs_pod_discovery
 from domain.relations.outputs import relation_writes
-from domain.relations.scrape.render import RenderedScrape, render_relations
+from domain.relations.scrape.rendered import RenderedScrape
 
 SCRAPE_FEEDER = "metrics-endpoint"
 RULES_MARGIN = 1024  # for the digest marker that prometheus.yml gains after the files are measured
@@ -116,6 +115,8 @@ def _scrape(config: CharmConfig, version: Tuple[int, int, int], inputs: Relation
     beside the charm's own in one ConfigMap is dropped alone (``render_relations``)."""
     if not inputs.scrape:
         return RenderedScrape()
+    from domain.relations.scrape.render import render_relations  # with metrics-endpoint data only
+
     room = _room(config, version, inputs)
     reserved = tuple(job.job_name for job in build_prometheus_config(config, version).scrape_jobs)
     return render_relations(inputs.scrape, version, reserved, room)
@@ -170,6 +171,10 @@ def _rules_share(rule_files: Tuple[Tuple[str, str], ...], files: ConfigFiles) ->
 def _scrape_reports(inputs: RelationInputs,
                     scrape: RenderedScrape) -> Tuple[Dict[int, str], Tuple[DroppedBag, ...]]:
     """The ``event`` for each metrics-endpoint relation, and the renderer's notes as dropped data."""
+    if not inputs.scrape:
+        return {}, ()
+    from domain.relations import metrics_endpoint  # loaded already by read_inputs
+
     events: Dict[int, str] = {}
     notes: List[DroppedBag] = []
     for relation in inputs.scrape:

@@ -16,7 +16,6 @@ from domain.config.labels import external_labels
 from domain.errors import InvalidValue
 from domain.rules import RuleFile, parse_rule_file
 from domain.values.duration import Duration
-from domain.values.pem import check_certificates, check_private_key, pem_blocks
 from domain.values.size import ByteSize
 from domain.values.text import describe, excerpt, forbidden_character, trim_spaces
 from domain.values.url import ExternalUrl
@@ -130,6 +129,8 @@ def _pem(value: object, kind: str) -> str:
 def pem_certificate(value: object) -> str:
     found = _pem(value, "certificate")
     if found:
+        from domain.values.pem import check_certificates, pem_blocks  # only with TLS options set
+
         check_certificates(pem_blocks(found))
     return found
 
@@ -137,6 +138,8 @@ def pem_certificate(value: object) -> str:
 def pem_private_key(value: object) -> str:
     found = _pem(value, "private key")
     if found:
+        from domain.values.pem import check_private_key, pem_blocks  # only with TLS options set
+
         check_private_key(pem_blocks(found))
     return found
 

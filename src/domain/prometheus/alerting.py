@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Tuple
 
 from domain.facts import AlertmanagerTarget
-from domain.relations.legacy_alerting import LegacyAlertmanagers
+from domain.relations.legacy_targets import LegacyAlertmanagers
 from domain.values.duration import Duration
 
 ALERTMANAGER_WEB_PORT = 9093

@@ -31,7 +31,7 @@ from domain.prometheus.alerting import AlertmanagerGroup, alerting_section, grou
 from domain.prometheus.compatibility import expands_external_labels
 from domain.prometheus.scrape_jobs import ScrapeJob, kubernetes_jobs, self_scrape_job
 from domain.prometheus.yaml_text import to_yaml
-from domain.relations.legacy_alerting import LegacyAlertmanagers
+from domain.relations.legacy_targets import LegacyAlertmanagers
 from domain.values.duration import Duration
 from domain.values.version import Version
 

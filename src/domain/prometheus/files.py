@@ -17,7 +17,7 @@ from domain.facts import AlertmanagerTarget
 from domain.prometheus.config_file import build_prometheus_config, render_prometheus_yml
 from domain.prometheus.scrape_jobs import ScrapeJob
 from domain.prometheus.web_config import web_config_yml
-from domain.relations.legacy_alerting import LegacyAlertmanagers
+from domain.relations.legacy_targets import LegacyAlertmanagers
 from domain.rules import render_rule_file
 from domain.values.version import Version
 

@@ -31,6 +31,8 @@ from domain.errors import InvalidValue
 from domain.relations import label_selector
 from domain.relations.alertmanager_dispatch import parse_url
 from domain.relations.data import Bag, DroppedBag, Relation, oversized
+from domain.relations.legacy_targets import LegacyAlertmanagers
+from domain.relations.legacy_targets import needs_pod_discovery as needs_pod_discovery  # where it was
 from domain.values.duration import Duration
 from domain.values.text import excerpt
 from domain.values.version import Version, format_version
@@ -44,20 +46,6 @@ CURRENT_LABEL = "app.kubernetes.io/name"
 _ROLES = ("pod", "service", "endpoints", "endpointslice", "node", "ingress")
 _HOST_PORT = re.compile(r"[^/]+:[0-9]+", re.ASCII)
 _ENTRY_KEYS = ("kubernetes_sd_configs", "static_configs", "scheme", "path_prefix", "timeout", "api_version")
-
-
-@dataclass(frozen=True)
-class LegacyAlertmanagers:
-    """One Alertmanager entry as read: pods found by label selectors in ``namespace``, and/or
-    static targets, with the entry's HTTP settings (None: Prometheus' default / the option)."""
-
-    namespace: str
-    selectors: Tuple[str, ...] = ()  # one kubernetes_sd_config of role pod each ("": all pods)
-    static_targets: Tuple[str, ...] = ()
-    scheme: str = "http"
-    path_prefix: str = "/"
-    timeout: Optional[Duration] = None
-    api_version: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -81,10 +69,6 @@ def read(relation: Relation, namespace: str, version: Version) -> LegacyAlerting
         except _Refused as refusal:
             dropped.append(DroppedBag(relation.key, bag.owner, f"{KEY}: {refusal}"))
     return LegacyAlertingInput(tuple(found), tuple(dropped))
-
-
-def needs_pod_discovery(alertmanagers: Tuple[LegacyAlertmanagers, ...]) -> bool:
-    return any(entry.selectors for entry in alertmanagers)
 
 
 def _entries(bag: Bag, namespace: str, version: Version) -> Tuple[LegacyAlertmanagers, ...]:

@@ -8,8 +8,7 @@ from typing import List, Mapping, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Facts
-from domain.grafana.relation import dashboard_app_data
-from domain.relations import grafana_source, http_api, remote_write_receive, self_metrics
+from domain.relations import grafana_source, http_api
 from domain.relations.data import BagWrite
 from domain.relations.endpoints import (
     GRAFANA_DASHBOARD,
@@ -37,16 +36,22 @@ def relation_writes(config: CharmConfig, facts: Facts,
             writes.append(BagWrite(endpoint, rid, True, grafana_source.app_data(config, identity)))
             writes.append(BagWrite(endpoint, rid, False, grafana_source.unit_data(config, identity)))
         elif endpoint == GRAFANA_DASHBOARD:
+            from domain.grafana.relation import dashboard_app_data  # the dashboard: with its relation
+
             dashboard = dashboard_app_data(identity.model, identity.model_uuid, identity.app, CHARM_NAME)
             writes.append(BagWrite(endpoint, rid, True, tuple(sorted(dashboard.items()))))
         elif endpoint == METRICS_ENDPOINT:
             writes.append(BagWrite(endpoint, rid, True, (("event", (scrape_events or {}).get(rid, "")),)))
         elif endpoint == RECEIVE_REMOTE_WRITE:
+            from domain.relations import remote_write_receive  # its rules: with the relation
+
             version = facts.image.version
             received = remote_write_receive.read(relation, identity, version)
             writes.append(BagWrite(endpoint, rid, True, remote_write_receive.event(received.dropped)))
             writes.append(BagWrite(endpoint, rid, False, remote_write_receive.unit_data(config, identity, version)))
         elif endpoint == SELF_METRICS:
+            from domain.relations import self_metrics  # its alert rules: with the relation
+
             writes.append(BagWrite(endpoint, rid, True, self_metrics.app_data(config, identity)))
             writes.append(BagWrite(endpoint, rid, False, self_metrics.unit_data(identity)))
     return tuple(writes)

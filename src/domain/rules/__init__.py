@@ -56,8 +56,21 @@ Not supported (*policy*): several yaml documents, merge keys (``<<``), yaml tags
 scalar ones.
 """
 
-from domain.rules.checker import parse_rule_file
 from domain.rules.model import MAX_RULE_FILE_BYTES, Pairs, Rule, RuleFile, RuleGroup
 from domain.rules.render import render_rule_file
+from domain.values.version import Version
+
+
+def parse_rule_file(text: str, version: Version) -> RuleFile:
+    """``checker.parse_rule_file``, imported on first use: the checker (PromQL, Go templates,
+    the version table) is most of this package's import time, and a hook whose options and
+    relations hold no rules never needs it. The empty file (the option's default) is read here,
+    as the checker reads it."""
+    if not text:
+        return RuleFile(groups=())
+    from domain.rules.checker import parse_rule_file as parse
+
+    return parse(text, version)
+
 
 __all__ = ["MAX_RULE_FILE_BYTES", "Pairs", "Rule", "RuleFile", "RuleGroup", "parse_rule_file", "render_rule_file"]

@@ -29,6 +29,7 @@ from domain.prometheus.compatibility import needs_fallback_scrape_protocol
 from domain.prometheus.scrape_jobs import FALLBACK_SCRAPE_PROTOCOL, ScrapeJob
 from domain.relations.metrics_endpoint import ScrapeRelation
 from domain.relations.scrape.job import CheckedJob
+from domain.relations.scrape.rendered import RenderedScrape
 from domain.relations.scrape.targets import StaticConfig
 from domain.relations.scrape.topology import Topology, Unit
 from domain.values.version import Version
@@ -44,15 +45,6 @@ class RenderedJob:
     targets: Tuple[str, str]  # (file name, JSON content)
     config_files: Tuple[Tuple[str, str], ...] = ()  # CA certificates
     secrets: Tuple[Tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class RenderedScrape:
-    jobs: Tuple[ScrapeJob, ...] = ()
-    config_files: Tuple[Tuple[str, str], ...] = ()
-    target_files: Tuple[Tuple[str, str], ...] = ()
-    secrets: Tuple[Tuple[str, str], ...] = ()
-    notes: Tuple[Tuple[int, str], ...] = ()  # (relation id, what was dropped and why)
 
 
 def _digest(value: Any) -> str:
