@@ -11,27 +11,11 @@ import re
 from typing import Any, List, Tuple
 
 from domain.errors import InvalidValue
+from domain.values.json_depth import json_depth
 from domain.values.text import excerpt, forbidden_character
 
 LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _EXAMPLE = '{"cluster": "dc1"}'
-
-
-def _nesting(document: str) -> int:
-    """How deep arrays and objects nest in JSON text, strings skipped: one linear pass."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in document:
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 class _Number:
@@ -49,7 +33,7 @@ def external_labels(value: object) -> Tuple[Tuple[str, str], ...]:
     found = value or ""
     if not found.strip(" \t\r\n"):  # JSON's own white space
         return ()
-    if _nesting(found) > 1:
+    if json_depth(found) > 1:
         raise InvalidValue(f"must be a flat JSON object of label names and text, such as {_EXAMPLE}")
     try:
         labels = json.loads(found, object_pairs_hook=_Pairs, parse_int=lambda _: _Number(),

@@ -34,6 +34,7 @@ from domain.relations.data import Bag, DroppedBag, Relation, oversized
 from domain.relations.legacy_targets import LegacyAlertmanagers
 from domain.relations.legacy_targets import needs_pod_discovery as needs_pod_discovery  # where it was
 from domain.values.duration import Duration
+from domain.values.json_depth import json_depth
 from domain.values.text import excerpt
 from domain.values.version import Version, format_version
 
@@ -87,7 +88,7 @@ def _load(text: str) -> Dict[str, Any]:
     too_big = oversized(text, KEY, MAX_CONFIG_BYTES)
     if too_big:
         raise _Refused(too_big.partition(f"{KEY} ")[2])
-    if _depth(text) > MAX_DEPTH:
+    if json_depth(text) > MAX_DEPTH:
         raise _Refused(f"nests deeper than {MAX_DEPTH} levels")
     try:
         document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
@@ -96,23 +97,6 @@ def _load(text: str) -> Dict[str, Any]:
     if not isinstance(document, dict):
         raise _Refused("is not a JSON object")
     return document
-
-
-def _depth(text: str) -> int:
-    """How deep ``[``/``{`` nest outside strings: counted before any parser recurses into them."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:

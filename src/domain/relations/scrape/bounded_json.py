@@ -11,31 +11,10 @@ import json
 from typing import Any
 
 from domain.errors import InvalidValue
+from domain.values.json_depth import json_depth
 
 MAX_DEPTH = 16  # a scrape job needs 5 (list, job, tls_config / static_configs, entry, labels)
 MAX_NUMBER_CHARS = 32
-
-
-def _depth(text: str) -> int:
-    """The deepest nesting of ``[``/``{`` in ``text``, outside JSON strings."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def _number(text: str) -> Any:
@@ -63,7 +42,7 @@ def bounded_loads(text: str, what: str, max_bytes: int, max_depth: int = MAX_DEP
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise InvalidValue(f"{what} is {size} bytes, more than the {max_bytes} accepted")
-    if _depth(text) > max_depth:
+    if json_depth(text) > max_depth:
         raise InvalidValue(f"{what} is nested deeper than {max_depth} levels")
     try:
         return json.loads(text, parse_int=_number, parse_float=_number, parse_constant=_constant,
