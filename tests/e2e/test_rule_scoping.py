@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from domain.relations.rules_scope import ScopedRules, Topology, scope_rules
+from domain.relations.rules_scope import ScopedRules, scope_rules
+from domain.relations.topology import Topology
 from domain.rules.features import Gate
 from domain.rules.promql import check_expr
 from domain.rules.tokens import Invalid

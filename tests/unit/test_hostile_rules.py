@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from domain.relations.rules_scope import Topology, scope_rules
+from domain.relations.rules_scope import scope_rules
+from domain.relations.topology import Topology
 from domain.rules import parse_rule_file
 from domain.rules.model import MAX_RULE_FILE_BYTES
 

@@ -17,7 +17,8 @@ from domain.errors import InvalidValue
 from domain.relations.data import DroppedBag, Relation
 from domain.relations.scrape.bounded_json import bounded_loads
 from domain.relations.scrape.job import CheckedJob, check_job
-from domain.relations.scrape.topology import Topology, Unit, read_topology, read_units
+from domain.relations.scrape.topology import Unit, read_topology, read_units
+from domain.relations.topology import Topology
 from domain.values.duration import Duration
 from domain.values.text import excerpt
 from domain.values.version import Version

@@ -13,7 +13,8 @@ from domain.facts import Identity
 from domain.relations.data import DroppedBag
 from domain.relations.endpoints import METRICS_ENDPOINT
 from domain.relations.metrics_endpoint import ScrapeRelation
-from domain.relations.rules_scope import Topology, scope_rules
+from domain.relations.rules_scope import scope_rules
+from domain.relations.topology import Topology
 from domain.values.version import Version
 
 

@@ -24,7 +24,8 @@ from domain.config.charm_config import CharmConfig
 from domain.facts import Identity
 from domain.prometheus.flags import REMOTE_WRITE_RECEIVER_SINCE
 from domain.relations.data import DroppedBag, Relation, oversized
-from domain.relations.rules_scope import ScopedRules, Topology, scope_rules
+from domain.relations.rules_scope import ScopedRules, scope_rules
+from domain.relations.topology import Topology
 from domain.relations.unit_address import unit_url
 from domain.values.version import Version, format_version
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import List, Optional, Set, Tuple
 
 from domain.errors import RuleError
+from domain.relations.topology import Topology
 from domain.rules import Pairs, Rule, RuleFile, RuleGroup, parse_rule_file, render_rule_file
 from domain.rules.inject import inject_matchers, template_functions
 from domain.rules.rules_json import DroppedRule, RulesJsonError, checked_group, load_rule_groups
@@ -34,44 +35,8 @@ from domain.values.version import Version
 
 # juju/names application.go ApplicationSnippet (charm names follow the same form) and model.go
 # validModelName; a model UUID as Juju writes it.
-_APPLICATION = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*")
-_MODEL = re.compile(r"[a-z0-9]+[a-z0-9-]*")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _KEY_UNSAFE = re.compile(r"[^-._a-zA-Z0-9]")  # a ConfigMap key: [-._a-zA-Z0-9]+, at most 253
 _MAX_KEY = 253
-
-
-@dataclass(frozen=True)
-class Topology:
-    """Who a relation's rules belong to: the remote application, its model and charm."""
-
-    model: str
-    model_uuid: str
-    application: str
-    charm: str = ""
-
-    @property
-    def identifier(self) -> str:
-        return f"{self.model}_{self.model_uuid[:8]}_{self.application}"
-
-    @property
-    def matchers(self) -> Pairs:
-        return (("juju_model", self.model), ("juju_model_uuid", self.model_uuid),
-                ("juju_application", self.application))
-
-    @property
-    def labels(self) -> Pairs:
-        return self.matchers + ((("juju_charm", self.charm),) if self.charm else ())
-
-    def problem(self) -> Optional[str]:
-        """Why these names cannot scope rules; None when they can."""
-        for what, value, form in (("model", self.model, _MODEL), ("model_uuid", self.model_uuid, _UUID),
-                                  ("application", self.application, _APPLICATION)):
-            if not form.fullmatch(value):
-                return f"the topology's {what} {show(repr(value))} is not a Juju {what.replace('_', ' ')}"
-        if self.charm and not _APPLICATION.fullmatch(self.charm):
-            return f"the topology's charm name {show(repr(self.charm))} is not a charm name"
-        return None
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from typing import Any, Dict, List, Tuple
 from domain.config.charm_config import CharmConfig
 from domain.container import PORT
 from domain.facts import Identity
-from domain.relations.rules_scope import Topology
 from domain.relations.self_alerts import ALERTS, GROUP
+from domain.relations.topology import Topology
 from domain.relations.unit_address import unit_host
 from domain.rules.inject import inject_matchers
 

@@ -31,7 +31,8 @@ from domain.relations.metrics_endpoint import ScrapeRelation
 from domain.relations.scrape.job import CheckedJob
 from domain.relations.scrape.rendered import RenderedScrape
 from domain.relations.scrape.targets import StaticConfig
-from domain.relations.scrape.topology import Topology, Unit
+from domain.relations.scrape.topology import Unit
+from domain.relations.topology import Topology
 from domain.values.version import Version
 
 _TARGETS_REL = "../" + SCRAPE_TARGETS_DIR.rsplit("/", 1)[1]
@@ -105,7 +106,7 @@ def _address(host: str, port: int) -> str:
 
 
 def _topology_rules(topology: Topology) -> List[Dict[str, Any]]:
-    return [{"target_label": name, "replacement": value} for name, value in topology.labels()]
+    return [{"target_label": name, "replacement": value} for name, value in topology.labels]
 
 
 def render_job(relation: ScrapeRelation, job: CheckedJob, name: str, version: Version) -> RenderedJob:

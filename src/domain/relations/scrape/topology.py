@@ -17,6 +17,7 @@ from typing import List, Optional, Tuple, Union
 from domain.errors import InvalidValue
 from domain.relations.data import Bag, Relation
 from domain.relations.scrape.bounded_json import bounded_loads
+from domain.relations.topology import Topology
 from domain.values.text import excerpt, forbidden_character
 
 MAX_METADATA_BYTES = 4096
@@ -31,24 +32,6 @@ HOSTNAME = re.compile(r"(?=.{1,253}\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"{_OCTET}(\.{_OCTET}){{3}}")
 _PATH = re.compile(r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Topology:
-    model: str
-    model_uuid: str
-    application: str
-    charm: str = ""
-
-    @property
-    def identifier(self) -> str:
-        """``<model>_<uuid8>_<application>``: how job names are prefixed."""
-        return f"{self.model}_{self.model_uuid[:8]}_{self.application}"
-
-    def labels(self) -> Tuple[Tuple[str, str], ...]:
-        found = (("juju_model", self.model), ("juju_model_uuid", self.model_uuid),
-                 ("juju_application", self.application))
-        return found + ((("juju_charm", self.charm),) if self.charm else ())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pytest
 from domain.container import PROMETHEUS_YML
 from domain.kubernetes.budget import CONFIG_MAP_LIMIT, SpecTooLarge
 from domain.relations.data import Bag
-from domain.relations.rules_scope import Topology, scope_rules
+from domain.relations.rules_scope import scope_rules
+from domain.relations.topology import Topology
 from tests.support.scrape_relations import MODEL_UUID, metadata, plan_with, scrape_relation
 
 V2 = (2, 53, 0)

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from domain.relations.rules_scope import Topology, rule_file_name, scope_rules
+from domain.relations.rules_scope import rule_file_name, scope_rules
+from domain.relations.topology import Topology
 from domain.rules import parse_rule_file
 from domain.rules.rules_json import RulesJsonError, load_rule_groups
 
