@@ -9,29 +9,17 @@ from charm import PrometheusCharm
 from domain.ports import PodState
 from domain.reload import PROPAGATION_SECONDS, STUCK_PERIODS
 from tests.support.builders import options_overflowing_the_config_map
-from tests.support.extract import cli_flag, config_file, prometheus_yml
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet, ready_pod
+from tests.support.extract import cli_flag, prometheus_yml
+from tests.support.fakes import FakePods, ready_pod
+from tests.support.harness import charm_harness
 from tests.support.tls import CERT_PEM, KEY_PEM
 from tests.support.tls_pairs import TlsPairs
 
 
 @pytest.fixture
 def harness():
-    h = Harness(PrometheusCharm)
-    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
-                                            "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    # kubelet delivers the published prometheus.yml at once, unless a test freezes a pod's files
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness()
 
-
-def published_yml(harness):
-    published = harness.get_pod_spec()
-    return config_file(published[0], "prometheus.yml") or "" if published else ""
 
 
 def spec(harness):

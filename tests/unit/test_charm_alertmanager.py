@@ -5,12 +5,9 @@ import json
 
 import pytest
 from ops import WaitingStatus
-from ops.testing import Harness
 
-from charm import PrometheusCharm
 from tests.support.extract import prometheus_yml
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
-from tests.unit.test_charm import published_yml
+from tests.support.harness import charm_harness
 
 AS_SENT = json.dumps({"alertmanagers": [{"kubernetes_sd_configs": [{
     "role": "pod", "namespaces": {"names": ["elsewhere"]},
@@ -19,16 +16,7 @@ AS_SENT = json.dumps({"alertmanagers": [{"kubernetes_sd_configs": [{
 
 @pytest.fixture
 def harness(request):
-    h = Harness(PrometheusCharm)
-    h.set_model_name("lma")
-    image = getattr(request, "param", "prom/prometheus:v3.5.0")
-    h.add_oci_resource("prometheus-image", {"registrypath": image, "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(getattr(request, "param", "prom/prometheus:v3.5.0"), model="lma")
 
 
 def alertmanagers(harness):

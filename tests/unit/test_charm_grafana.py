@@ -3,26 +3,14 @@
 import json
 
 import pytest
-from ops.testing import Harness
 
-from charm import PrometheusCharm
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
+from tests.support.harness import charm_harness
 from tests.support.tls import CERT_PEM, KEY_PEM
-from tests.unit.test_charm import published_yml
 
 
 @pytest.fixture
 def harness():
-    h = Harness(PrometheusCharm, config=None)
-    h.set_model_name("lma")
-    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
-                                            "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(model="lma")
 
 
 def _relate(harness, endpoint, app="grafana", units=1):

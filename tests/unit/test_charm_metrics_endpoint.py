@@ -6,12 +6,10 @@ import json
 import pytest
 import yaml
 from ops import ActiveStatus
-from ops.testing import Harness
 
-from charm import PrometheusCharm
 from domain.reload import PROPAGATION_SECONDS
 from tests.support.extract import config_file, config_map_files
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
+from tests.support.harness import charm_harness, published_yml
 from tests.support.scrape_relations import MODEL_UUID, metadata
 
 JOBS = json.dumps([{"job_name": "m", "static_configs": [{"targets": ["*:8080"]}]}])
@@ -19,22 +17,8 @@ JOBS = json.dumps([{"job_name": "m", "static_configs": [{"targets": ["*:8080"]}]
 
 @pytest.fixture
 def harness():
-    h = Harness(PrometheusCharm)
-    h.set_model_name("lma")
-    h.set_model_uuid(MODEL_UUID)
-    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
-                                            "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(model="lma", model_uuid=MODEL_UUID)
 
-
-def published_yml(harness):
-    published = harness.get_pod_spec()
-    return config_file(published[0], "prometheus.yml") or "" if published else ""
 
 
 def relate(harness, app: str, units: int = 1, jobs: str = JOBS, meta: str = "") -> int:

@@ -5,12 +5,9 @@ rules scoped and reported; hostile bags dropped alone beside a good relation."""
 import json
 
 import pytest
-from ops.testing import Harness
 
-from charm import PrometheusCharm
 from tests.support.extract import prometheus_yml
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
-from tests.unit.test_charm import published_yml
+from tests.support.harness import charm_harness, published_yml
 
 GOOD = "http://mimir-0.mimir-endpoints.cos.svc.cluster.local:9009/api/v1/push"
 OWN_URL = "http://prometheus-0.prometheus-endpoints.lma.svc.cluster.local:9090/api/v1/write"
@@ -21,16 +18,7 @@ RULES = json.dumps({"groups": [{"name": "agent_alerts", "rules": [
 
 @pytest.fixture
 def harness(request):
-    h = Harness(PrometheusCharm)
-    h.set_model_name("lma")
-    image = getattr(request, "param", "prom/prometheus:v3.5.0")
-    h.add_oci_resource("prometheus-image", {"registrypath": image, "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(getattr(request, "param", "prom/prometheus:v3.5.0"), model="lma")
 
 
 def remote_write(harness):

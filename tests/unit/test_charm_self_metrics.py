@@ -8,9 +8,7 @@ from typing import Any, Dict, List
 import promql_parser
 import pytest
 import yaml
-from ops.testing import Harness
 
-from charm import PrometheusCharm
 from domain.facts import Identity
 from domain.relations import self_metrics
 from domain.relations.data import MAX_VALUE_BYTES
@@ -18,10 +16,9 @@ from domain.relations.rules_scope import scope_rules
 from domain.relations.self_alerts import ALERTS
 from domain.rules import parse_rule_file
 from tests.support.builders import make_config
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
+from tests.support.harness import charm_harness
 from tests.support.tls import CERT_PEM, KEY_PEM
 from tests.unit.domain.rules.test_inject import EQUAL, matchers, selectors_of
-from tests.unit.test_charm import published_yml
 
 ENDPOINT = "self-metrics-endpoint"
 HOST = "prometheus-0.prometheus-endpoints.lma.svc.cluster.local"
@@ -29,16 +26,7 @@ HOST = "prometheus-0.prometheus-endpoints.lma.svc.cluster.local"
 
 @pytest.fixture
 def harness():
-    h = Harness(PrometheusCharm, config=None)
-    h.set_model_name("lma")
-    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
-                                            "username": "", "password": ""})
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(model="lma")
 
 
 def _relate(harness, app="other-prometheus"):

@@ -14,12 +14,9 @@ import json
 import re
 
 import pytest
-from ops.testing import Harness
 
-from charm import PrometheusCharm
-from tests.support.fakes import FakeClock, FakePods, FakePrometheusFleet
+from tests.support.harness import charm_harness
 from tests.support.tls import CERT_PEM, KEY_PEM
-from tests.unit.test_charm import published_yml
 
 
 def grafana_datasources(app_bag, unit_bags):
@@ -47,17 +44,7 @@ def grafana_datasources(app_bag, unit_bags):
 
 @pytest.fixture
 def harness():
-    h = Harness(PrometheusCharm)
-    h.set_model_name("lma")
-    h.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
-                                            "username": "", "password": ""})
-    h.set_leader(True)
-    h.begin()
-    h.charm.pods = FakePods()
-    h.charm.clock = FakeClock()
-    h.charm.prometheus_api = FakePrometheusFleet(h.charm.clock, lambda: published_yml(h))
-    yield h
-    h.cleanup()
+    yield from charm_harness(model="lma", leader=True)
 
 
 def read_as_grafana(harness, rid):
