@@ -84,7 +84,7 @@ class FakeKubernetesApi:
             items = [
                 copy.deepcopy(pod)
                 for pod in self._pods.get(parts[3], [])
-                if _selects(selector, pod.get("metadata", {}).get("labels") or {})
+                if selects(selector, pod.get("metadata", {}).get("labels") or {})
             ]
         return 200, {
             "kind": "PodList",
@@ -181,7 +181,8 @@ def _condition(kind: str, true: bool, reason: str = "") -> Dict[str, Any]:
     return condition
 
 
-def _selects(selector: str, labels: Mapping[str, str]) -> bool:
+def selects(selector: str, labels: Mapping[str, str]) -> bool:
+    """Equality-based label selectors: ``k=v``, ``k==v``, ``k!=v``, ``k``, ``!k``, comma-joined."""
     for term in filter(None, (t.strip() for t in selector.split(","))):
         if "!=" in term:
             key, value = term.split("!=", 1)

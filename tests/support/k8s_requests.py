@@ -4,7 +4,9 @@ the fake API of tests/support/k8s_discovery_api.py and the tests that check RBAC
 """
 
 import urllib.parse
-from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+from scripts.localrun.fake_k8s import selects  # noqa: F401 (the same selector rules for both fakes)
 
 # The groups served, with the kind of each resource (a list's kind is the kind + "List").
 KINDS: Dict[Tuple[str, str], str] = {
@@ -17,25 +19,6 @@ KINDS: Dict[Tuple[str, str], str] = {
 class Request(NamedTuple):
     method: str
     path: str  # with its query
-
-
-def selects(selector: str, labels: Mapping[str, str]) -> bool:
-    """Equality-based label selectors: ``k=v``, ``k==v``, ``k!=v``, ``k``, ``!k``, comma-joined."""
-    for term in filter(None, (t.strip() for t in selector.split(","))):
-        if "!=" in term:
-            key, value = term.split("!=", 1)
-            if labels.get(key.strip()) == value.strip():
-                return False
-        elif "=" in term:
-            key, value = term.replace("==", "=").split("=", 1)
-            if labels.get(key.strip()) != value.strip():
-                return False
-        elif term.startswith("!"):
-            if term[1:].strip() in labels:
-                return False
-        elif term not in labels:
-            return False
-    return True
 
 
 def resource_of(parts: List[str]) -> Optional[Tuple[Tuple[str, str], Optional[str], List[str]]]:
