@@ -26,6 +26,7 @@ import ops  # noqa: E402
 
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.kubernetes import KubernetesPods  # noqa: E402
+from adapters.memory import HookMemory  # noqa: E402
 from adapters.relations import write_relations  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
@@ -53,10 +54,11 @@ from domain.values.version import format_version  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
-NAMESPACE_FILE = Path(SERVICE_ACCOUNT_DIR) / "namespace"
-# Lets tests that run the charm as a process shorten the ConfigMap propagation wait. Juju
-# builds hook environments from scratch, so this never reaches a deployed charm.
+# Let tests that run the charm as a process shorten the ConfigMap propagation wait, and give
+# it a service account (token, CA certificate, namespace) of a loopback API server. Juju
+# builds hook environments from scratch, so these never reach a deployed charm.
 PROPAGATION_ENV = "PROMETHEUS_CHARM_PROPAGATION_SECONDS"
+SERVICE_ACCOUNT_ENV = "PROMETHEUS_CHARM_SERVICE_ACCOUNT_DIR"
 # The hooks whose outcome depends on the pods: only they list them, through the Kubernetes API
 # (whose client alone takes a fifth of a second to import). update-status runs every 5 minutes.
 POD_EVENTS = (ops.StartEvent, ops.UpdateStatusEvent, ops.UpgradeCharmEvent)
@@ -91,9 +93,13 @@ def _check_tls_pairs(config: CharmConfig) -> None:
                        "ingress-tls-cert", "ingress-tls-key")
 
 
+def _service_account_dir() -> str:
+    return os.environ.get(SERVICE_ACCOUNT_ENV) or SERVICE_ACCOUNT_DIR
+
+
 def _namespace(model_name: str) -> str:
     try:
-        return NAMESPACE_FILE.read_text().strip() or model_name
+        return (Path(_service_account_dir()) / "namespace").read_text().strip() or model_name
     except OSError:
         return model_name
 
@@ -101,18 +107,12 @@ def _namespace(model_name: str) -> str:
 class PrometheusCharm(ops.CharmBase):
     """Prometheus on Kubernetes, as a pod-spec charm."""
 
-    _stored = ops.StoredState()
-
     def __init__(self, framework: ops.Framework) -> None:
         super().__init__(framework)
-        # What the leader last published, and when: a Prometheus that does not run it once the
-        # propagation delay has passed is asked to reload. undelivered_since: when pods were
-        # first found still without it after a reload (0.0: none were).
-        self._stored.set_default(published_digest="", published_at=0.0, undelivered_since=0.0,
-                                 spec_digest="", workload_version="", pod_status=[],
-                                 verified_digest="")
+        self.memory = HookMemory.load(self)  # saved at the end of each hook, when changed
         self.juju = JujuFacts(self.model)
-        self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name))
+        self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name),
+                                                 service_account_dir=_service_account_dir())
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
         self.clock: Callable[[], float] = time.time
         self.propagation = float(os.environ.get(PROPAGATION_ENV, PROPAGATION_SECONDS))
@@ -135,6 +135,7 @@ class PrometheusCharm(ops.CharmBase):
             rpdb.set_trace(addr="127.0.0.1", port=self._debug_port)
         status = self._converge(with_pods=isinstance(event, POD_EVENTS))
         self.unit.status = _STATUSES[status.kind](status.message)
+        self.memory.save()
 
     def _converge(self, with_pods: bool) -> UnitStatus:
         """Publishes what the options and relations ask for. Only ``with_pods`` (the hooks in
@@ -154,9 +155,9 @@ class PrometheusCharm(ops.CharmBase):
                 self._publish(workload, again=with_pods)
             write_relations(self.model, workload.relation_writes, leader)
             version = format_version(facts.image.version)
-            if with_pods or version != self._stored.workload_version:
+            if with_pods or version != self.memory.workload_version:
                 self.unit.set_workload_version(version)
-                self._stored.workload_version = version
+                self.memory.workload_version = version
         except DomainError as err:
             # Bad input, or a workload to wait for. Any other exception is a bug: it ends the hook
             # in error, which is how Juju shows one.
@@ -169,9 +170,9 @@ class PrometheusCharm(ops.CharmBase):
             status = decide_status(self.unit.name, pod_for_unit(pods, self.unit.name), pending)
         except DomainError as err:
             status = status_for_error(err)
-        self._stored.pod_status = [status.kind.value, status.message]
+        self.memory.pod_status = [status.kind.value, status.message]
         if leader and status.kind is StatusKind.ACTIVE:
-            self._stored.verified_digest = self._stored.published_digest
+            self.memory.verified_digest = self.memory.published_digest
         return self._say(with_relation_notes(status, dropped))
 
     @staticmethod
@@ -183,13 +184,13 @@ class PrometheusCharm(ops.CharmBase):
     def _last_pod_status(self, leader: bool) -> UnitStatus:
         """What the last hook that looked at the pods found, or that none has yet; on the leader,
         also that a configuration it published since has yet to be seen running."""
-        found = list(cast(List[str], self._stored.pod_status))
+        found = list(cast(List[str], self.memory.pod_status))
         if not found:
             return UnitStatus(StatusKind.WAITING, "waiting for the pod; its state is read at the next "
                                                   "start or update-status hook")
         status = UnitStatus(StatusKind(found[0]), found[1])
-        published = cast(str, self._stored.published_digest)
-        if leader and status.kind is StatusKind.ACTIVE and published != self._stored.verified_digest:
+        published = cast(str, self.memory.published_digest)
+        if leader and status.kind is StatusKind.ACTIVE and published != self.memory.verified_digest:
             return UnitStatus(StatusKind.WAITING, f"configuration {published[:8]} published; the pods "
                                                   "load it, checked at the next update-status")
         return status
@@ -197,14 +198,14 @@ class PrometheusCharm(ops.CharmBase):
     def _publish(self, workload: Plan, again: bool) -> None:
         """Sets the pod spec when it changed (or ``again``: Juju then repairs any drift)."""
         spec_digest = workload.spec_digest
-        if again or spec_digest != self._stored.spec_digest:
+        if again or spec_digest != self.memory.spec_digest:
             self.model.pod.set_spec(workload.pod_spec, workload.k8s_resources)
-            self._stored.spec_digest = spec_digest
-        if workload.digest != self._stored.published_digest:
+            self.memory.spec_digest = spec_digest
+        if workload.digest != self.memory.published_digest:
             logger.info("published configuration %s", workload.digest[:12])
-            self._stored.published_digest = workload.digest
-            self._stored.published_at = self.clock()
-            self._stored.undelivered_since = 0.0
+            self.memory.published_digest = workload.digest
+            self.memory.published_at = self.clock()
+            self.memory.undelivered_since = 0.0
 
     def _reload(self, pods: Sequence[Pod], config: CharmConfig, workload: Plan) -> bool:
         """Check that every ready Prometheus runs the published files; reload those due.
@@ -214,8 +215,8 @@ class PrometheusCharm(ops.CharmBase):
         """
         from domain.prometheus.config_file import digest_in_running_config
 
-        published = cast(str, self._stored.published_digest)
-        published_at = cast(float, self._stored.published_at)
+        published = cast(str, self.memory.published_digest)
+        published_at = cast(float, self.memory.published_at)
         now = self.clock()
         seen: List[PodConfig] = []
         for pod in pods:
@@ -235,9 +236,9 @@ class PrometheusCharm(ops.CharmBase):
             except WorkloadUnavailable as err:
                 logger.warning("cannot reach %s: %s", pod.name, err)
                 seen.append(PodConfig(pod.name, None, due=False, reachable=False))
-        since = cast(float, self._stored.undelivered_since)
+        since = cast(float, self.memory.undelivered_since)
         delivery = judge_delivery(published, seen, now, since, workload.config_map, self.propagation)
-        self._stored.undelivered_since = delivery.undelivered_since
+        self.memory.undelivered_since = delivery.undelivered_since
         if delivery.problem is not None:
             logger.warning("%s", delivery.problem)
             raise delivery.problem

@@ -1,4 +1,8 @@
-"""A fake Kubernetes API server for tests: plain ``http.server`` on 127.0.0.1, no auth, no TLS.
+"""A fake Kubernetes API server for tests: ``http.server`` on 127.0.0.1.
+
+Plain HTTP without credentials by default (the charm reaches it through a kubeconfig), or, as
+the API server a pod sees, HTTPS with a bearer token (``FakeKubernetesApi(tls=(cert, key),
+token=...)``; ``write_service_account`` writes the files a pod's service account has).
 
 It serves only what the charm reads: ``GET /api/v1/namespaces/<ns>/pods?labelSelector=...``
 answers a v1 ``PodList`` of the pods set with ``set_pods``, filtered by the selector as the real
@@ -9,6 +13,7 @@ kubeconfig that ``write_kubeconfig`` writes.
 
 import copy
 import json
+import ssl
 import threading
 import urllib.parse
 from http import HTTPStatus
@@ -24,14 +29,20 @@ _PODS_PATH = ("api", "v1", "namespaces", "<ns>", "pods")
 class FakeKubernetesApi:
     """Serves pods from memory until ``stop()``; also a context manager."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: Optional[Tuple[Path, Path]] = None, token: str = "") -> None:
         self.requests: List[str] = []
+        self.token = token
         self._pods: Dict[str, List[Dict[str, Any]]] = {}
         self._failures: List[int] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.port = self._server.server_address[1]
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -69,9 +80,14 @@ class FakeKubernetesApi:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def _answer(self, raw_path: str) -> Tuple[int, Dict[str, Any]]:
+    def _answer(self, raw_path: str, authorization: str = "") -> Tuple[int, Dict[str, Any]]:
         with self._lock:
             self.requests.append(raw_path)
+            scheme, _, token = authorization.partition(" ")
+            # The API server reads the scheme case-insensitively (kubernetes/kubernetes:
+            # staging/src/k8s.io/apiserver/pkg/authentication/request/bearertoken).
+            if self.token and (scheme.lower() != "bearer" or token != self.token):
+                return 401, _status_object(401, raw_path)
             if self._failures:
                 code = self._failures.pop(0)
                 return code, _status_object(code, raw_path)
@@ -92,6 +108,14 @@ class FakeKubernetesApi:
             "metadata": {"resourceVersion": "1"},
             "items": items,
         }
+
+
+def write_service_account(directory: Path, token: str, ca_pem: str, namespace: str) -> Path:
+    """The files Kubernetes mounts in a pod for its service account, as the charm reads them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in (("token", token), ("ca.crt", ca_pem), ("namespace", namespace)):
+        (directory / name).write_text(text)
+    return directory
 
 
 def write_kubeconfig(path: Path, server: str) -> Path:
@@ -225,7 +249,7 @@ def _status_object(code: int, path: str) -> Dict[str, Any]:
 def _handler_for(api: FakeKubernetesApi) -> type:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            code, body = api._answer(self.path)
+            code, body = api._answer(self.path, self.headers.get("Authorization", ""))
             data = json.dumps(body).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")

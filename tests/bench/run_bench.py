@@ -42,10 +42,11 @@ from domain.config.parse import parse_config  # noqa: E402
 from domain.plan import plan  # noqa: E402
 from domain.rules import parse_rule_file  # noqa: E402
 from domain.rules.yaml_tree import refuse_deep  # noqa: E402
-from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object  # noqa: E402
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_service_account  # noqa: E402
 from scripts.localrun.juju_sim import JujuSim  # noqa: E402
 from tests.bench import relations_bench  # noqa: E402
 from tests.support.builders import make_facts, options  # noqa: E402
+from tests.support.tls import CERT_PEM, KEY_PEM  # noqa: E402
 
 RULES = "groups:\n" + "".join(
     f"- name: g{i}\n  rules:\n  - alert: A{i}\n    expr: up{{job=\"j{i}\"}} == 0\n    for: 5m\n"
@@ -199,10 +200,15 @@ def main() -> None:
         core()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        with FakeKubernetesApi() as api:
+        (workdir / "api.crt").write_text(CERT_PEM)
+        (workdir / "api.key").write_text(KEY_PEM)
+        # As in the operator pod: HTTPS, the service account's token and CA certificate.
+        with FakeKubernetesApi(tls=(workdir / "api.crt", workdir / "api.key"), token="bench") as api:
             api.set_pods("lma", [pod_object("prometheus-0", "prometheus", "prometheus/0", None, ready=False)])
-            kubeconfig = api.write_kubeconfig(workdir / "kubeconfig")
-            table = whole_hooks(workdir, rounds=args.rounds, KUBECONFIG=str(kubeconfig))
+            account = write_service_account(workdir / "serviceaccount", "bench", CERT_PEM, "lma")
+            table = whole_hooks(workdir, rounds=args.rounds, KUBERNETES_SERVICE_HOST="127.0.0.1",
+                                KUBERNETES_SERVICE_PORT=str(api.port),
+                                PROMETHEUS_CHARM_SERVICE_ACCOUNT_DIR=str(account))
     print("\n".join(["", *table]))
     if not args.hooks_only:
         relations_bench.main(tuple(int(n) for n in os.environ.get("RELATION_APPS", "1,10").split(",")))

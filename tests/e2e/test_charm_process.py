@@ -1,5 +1,8 @@
 """The charm as a real process: ./dispatch -> ops.main -> PrometheusCharm, through test doubles
-of Juju's hook tools (scripts/localrun/juju_sim.py), a loopback Kubernetes API and a real Prometheus."""
+of Juju's hook tools (scripts/localrun/juju_sim.py), a loopback Kubernetes API and a real Prometheus.
+
+The charm reaches the Kubernetes API as in its operator pod: HTTPS to KUBERNETES_SERVICE_HOST
+with the service account's token and CA certificate (files written for the test)."""
 
 import socket
 import threading
@@ -10,12 +13,13 @@ import pytest
 import yaml
 
 from domain.prometheus.config_file import digest_in_running_config
-from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_service_account
 from scripts.localrun.juju_sim import JujuSim
 from scripts.localrun.pod import LocalPod, materialise
 from scripts.localrun.processes import free_port
 from tests.support.builders import options_overflowing_the_config_map
 from tests.support.extract import config_file
+from tests.support.tls import CERT_PEM, KEY_PEM
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +30,10 @@ PROPAGATION = 4.0
 
 
 @pytest.fixture
-def k8s():
-    api = FakeKubernetesApi()
+def k8s(tmp_path):
+    (tmp_path / "api.crt").write_text(CERT_PEM)
+    (tmp_path / "api.key").write_text(KEY_PEM)
+    api = FakeKubernetesApi(tls=(tmp_path / "api.crt", tmp_path / "api.key"), token="operator-token")
     yield api
     api.stop()
 
@@ -35,8 +41,10 @@ def k8s():
 def make_sim(tmp_path, k8s=None, juju_version="2.9.44", image=IMAGE, **env):
     # ConfigMap propagation shortened from 90 s; the tests deliver files themselves.
     extra = {"PROMETHEUS_CHARM_PROPAGATION_SECONDS": str(PROPAGATION), **env}
-    if k8s is not None:
-        extra["KUBECONFIG"] = str(k8s.write_kubeconfig(tmp_path / "kubeconfig"))
+    if k8s is not None:  # as in the operator pod
+        account = write_service_account(tmp_path / "serviceaccount", k8s.token, CERT_PEM, "lma")
+        extra.update(KUBERNETES_SERVICE_HOST="127.0.0.1", KUBERNETES_SERVICE_PORT=str(k8s.port),
+                     PROMETHEUS_CHARM_SERVICE_ACCOUNT_DIR=str(account))
     sim = JujuSim(ROOT, tmp_path / "juju", extra_env=extra, juju_version=juju_version)
     sim.attach_image(image)
     return sim

@@ -269,7 +269,7 @@ def test_a_spec_kubernetes_would_refuse_blocks_and_keeps_the_last_good_spec(harn
 
 
 def published_digest(harness):
-    return harness.charm._stored.published_digest
+    return harness.charm.memory.published_digest
 
 
 def test_a_prometheus_still_on_the_old_files_after_its_reload_is_not_active(harness):
@@ -305,7 +305,7 @@ def test_a_prometheus_still_on_the_old_files_after_its_reload_is_not_active(harn
     harness.charm.on.update_status.emit()
 
     assert harness.charm.unit.status == ActiveStatus("")
-    assert harness.charm._stored.undelivered_since == 0.0
+    assert harness.charm.memory.undelivered_since == 0.0
 
 
 def test_a_new_publication_restarts_the_wait_for_delivery(harness):
@@ -319,7 +319,7 @@ def test_a_new_publication_restarts_the_wait_for_delivery(harness):
 
     harness.update_config({"scrape-interval": "20s"})
 
-    assert harness.charm._stored.undelivered_since == 0.0
+    assert harness.charm.memory.undelivered_since == 0.0
     harness.charm.on.update_status.emit()
     assert isinstance(harness.charm.unit.status, WaitingStatus)
     assert "loads it by itself" in harness.charm.unit.status.message
@@ -346,7 +346,7 @@ def test_after_a_config_change_the_leader_says_what_is_still_to_be_checked(harne
 
     harness.update_config({"scrape-interval": "30s"})
 
-    published = harness.charm._stored.published_digest
+    published = harness.charm.memory.published_digest
     assert harness.charm.unit.status == WaitingStatus(
         f"configuration {published[:8]} published; the pods load it, checked at the next update-status")
     harness.charm.clock.advance(PROPAGATION_SECONDS + 1)

@@ -1,4 +1,9 @@
-"""KubernetesPods through the real ``kubernetes`` client, talking to a fake API on loopback."""
+"""KubernetesPods through the real ``kubernetes`` client, talking to a fake API on loopback.
+
+Each test of the ``cluster`` fixture runs twice: as in the operator pod (HTTPS, the service
+account's bearer token and CA certificate, the in-cluster loader) and through a kubeconfig
+(plain HTTP, as the local run and most process tests do).
+"""
 
 import contextlib
 import socket
@@ -7,14 +12,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
 from adapters.kubernetes import KubernetesPods, load_core_api
 from domain.errors import WorkloadUnavailable
 from domain.ports import Pod, PodState
-from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig
+from scripts.localrun.fake_k8s import FakeKubernetesApi, pod_object, write_kubeconfig, write_service_account
+from tests.support.tls import CERT_PEM, KEY_PEM
 
 APP = "prometheus"
 NAMESPACE = "lma"
@@ -25,16 +31,42 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 pytestmark = pytest.mark.filterwarnings("ignore:HTTPResponse.getheaders:DeprecationWarning")
 
 
-@pytest.fixture
-def cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeKubernetesApi]:
+TOKEN = "service-account-token"
+SERVICE_ACCOUNT = {"dir": "/nonexistent"}  # in_cluster() sets it for one test
+
+
+def tls_files(directory: Path) -> Tuple[Path, Path]:
+    cert, key = directory / "api.crt", directory / "api.key"
+    cert.write_text(CERT_PEM)
+    key.write_text(KEY_PEM)
+    return cert, key
+
+
+def in_cluster(api: FakeKubernetesApi, directory: Path, monkeypatch: pytest.MonkeyPatch,
+               ca_pem: str = CERT_PEM, token: str = TOKEN) -> None:
+    """The environment and files of a pod whose API server is ``api``."""
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+    monkeypatch.setenv("KUBERNETES_SERVICE_PORT", str(api.port))
+    monkeypatch.setitem(SERVICE_ACCOUNT, "dir", str(write_service_account(directory, token, ca_pem, NAMESPACE)))
+
+
+@pytest.fixture(params=["in-cluster", "kubeconfig"])
+def cluster(request: pytest.FixtureRequest, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeKubernetesApi]:
     monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
-    with FakeKubernetesApi() as api:
-        monkeypatch.setenv("KUBECONFIG", str(api.write_kubeconfig(tmp_path / "kubeconfig")))
-        yield api
+    if request.param == "in-cluster":
+        with FakeKubernetesApi(tls=tls_files(tmp_path), token=TOKEN) as api:
+            in_cluster(api, tmp_path / "serviceaccount", monkeypatch)
+            yield api
+    else:
+        with FakeKubernetesApi() as api:
+            monkeypatch.setenv("KUBECONFIG", str(api.write_kubeconfig(tmp_path / "kubeconfig")))
+            yield api
 
 
 def adapter(timeout: float = 5.0) -> KubernetesPods:
-    pods = KubernetesPods(APP, NAMESPACE, timeout=timeout)
+    pods = KubernetesPods(APP, NAMESPACE, timeout=timeout, service_account_dir=SERVICE_ACCOUNT["dir"])
     pods.retry_delay = 0.01
     return pods
 
@@ -267,7 +299,67 @@ def test_a_pod_list_the_client_cannot_read_is_unavailable(cluster: FakeKubernete
     with pytest.raises(WorkloadUnavailable) as caught:
         adapter().pods()
 
-    assert str(caught.value) == "kubernetes api: malformed answer listing pods"
+    assert str(caught.value) == "kubernetes api: malformed answer listing pods (a pod without a name)"
+
+
+@pytest.mark.parametrize("pod, reason", [
+    ({"metadata": {"name": "prometheus-0", "annotations": ["unit"]}}, "annotations is not an object"),
+    ({"metadata": {"name": "prometheus-0"}, "status": {"conditions": {"Ready": "True"}}},
+     "conditions is not a list of objects"),
+    ({"metadata": {"name": "prometheus-0"}, "spec": {"containers": [
+        {"name": "prometheus", "ports": [{"containerPort": "9090"}]}]}},
+     "a container port that is not a port number"),
+    ({"metadata": {"name": "prometheus-0"}, "spec": {"containers": [
+        {"name": "prometheus", "ports": [{"containerPort": 70000}]}]}},
+     "a container port that is not a port number"),
+])
+def test_a_pod_of_the_wrong_shape_is_a_malformed_answer(
+    cluster: FakeKubernetesApi, pod: Dict[str, Any], reason: str
+) -> None:
+    pod["metadata"]["labels"] = {"app.kubernetes.io/name": APP}
+    cluster.set_pods(NAMESPACE, [pod])
+
+    with pytest.raises(WorkloadUnavailable) as caught:
+        adapter().pods()
+
+    assert str(caught.value) == f"kubernetes api: malformed answer listing pods ({reason})"
+
+
+def test_in_a_cluster_a_wrong_token_is_refused_and_not_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeKubernetesApi(tls=tls_files(tmp_path), token=TOKEN) as api:
+        in_cluster(api, tmp_path / "serviceaccount", monkeypatch, token="stale")
+        api.set_pods(NAMESPACE, [pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")])
+
+        with pytest.raises(WorkloadUnavailable) as caught:
+            adapter().pods()
+
+        assert str(caught.value) == "kubernetes api: 401 unauthorized listing pods"
+        assert len(api.requests) == 1
+
+
+def test_in_a_cluster_an_api_server_the_service_account_ca_does_not_vouch_for_is_unavailable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeKubernetesApi(tls=tls_files(tmp_path), token=TOKEN) as api:
+        in_cluster(api, tmp_path / "serviceaccount", monkeypatch, ca_pem=_unrelated_ca(tmp_path))
+        api.set_pods(NAMESPACE, [pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")])
+
+        with pytest.raises(WorkloadUnavailable) as caught:
+            adapter().pods()
+
+        assert "certificate verify failed" in str(caught.value)
+        assert api.requests == []  # the token never left the pod
+
+
+def _unrelated_ca(directory: Path) -> str:
+    cert = directory / "other-ca.crt"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(directory / "other-ca.key"), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert.read_text()
 
 
 def test_an_api_server_that_is_down_is_unavailable(cluster: FakeKubernetesApi) -> None:
@@ -334,6 +426,35 @@ def test_in_a_cluster_without_a_service_account_token_is_unavailable(
 
     with pytest.raises(WorkloadUnavailable, match=r"^kubernetes api: cannot load credentials: "):
         adapter().pods()
+
+
+def test_listing_pods_imports_only_the_client_modules_it_uses_and_the_rest_on_demand(
+    tmp_path: Path
+) -> None:
+    with FakeKubernetesApi(tls=tls_files(tmp_path), token=TOKEN) as api:
+        api.set_pods(NAMESPACE, [pod_object("prometheus-0", APP, "prometheus/0", "10.1.2.3")])
+        account = write_service_account(tmp_path / "serviceaccount", TOKEN, CERT_PEM, NAMESPACE)
+        code = f"""
+import os, sys
+os.environ.update(KUBERNETES_SERVICE_HOST="127.0.0.1", KUBERNETES_SERVICE_PORT="{api.port}")
+os.environ.pop("KUBECONFIG", None)
+from adapters.kubernetes import KubernetesPods
+print([pod.name for pod in KubernetesPods("{APP}", "{NAMESPACE}", service_account_dir="{account}").pods()])
+kubernetes = sorted(name for name in sys.modules if name.startswith("kubernetes."))
+print(len(kubernetes), any(".models" in name or ".api." in name for name in kubernetes))
+import kubernetes
+print(kubernetes.client.CoreV1Api.__name__, kubernetes.config.load_kube_config.__name__,
+      kubernetes.client.V1Pod.__name__, kubernetes.__version__)
+"""
+        result = subprocess.run([sys.executable, "-c", code], cwd=SRC, capture_output=True, text=True,
+                                timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    listed, loaded, whole = result.stdout.splitlines()
+    assert listed == "['prometheus-0']"
+    count, generated = loaded.split()
+    assert int(count) < 20 and generated == "False"
+    assert whole.split()[:3] == ["CoreV1Api", "load_kube_config", "V1Pod"]
 
 
 def test_importing_the_adapter_does_not_import_the_kubernetes_client() -> None:
