@@ -84,6 +84,27 @@ def test_deploy_and_config_change_under_juju_2_9_and_3_6(tmp_path, juju_version)
     assert status == "waiting" and message.startswith("kubernetes api")
 
 
+def test_the_charm_remembers_between_hooks_in_the_controller_and_writes_only_what_changed(tmp_path):
+    sim = make_sim(tmp_path)
+    deploy(sim)
+    memory_key = "PrometheusCharm/memory[hooks]"
+    assert yaml.safe_load(sim.charm_state()[memory_key])["published_digest"] == published_digest(sim.pod_spec()[0])
+
+    def memory_writes(hook):
+        before = len(sim.calls())
+        assert sim.run_hook(hook).ok
+        return [c for c in sim.calls()[before:] if c["tool"] == "state-set" and memory_key in (c["stdin"] or "")]
+
+    assert memory_writes("config-changed") == []  # nothing changed: nothing written
+    sim.set_config(**{"evaluation-interval": "30s"})
+    assert len(memory_writes("config-changed")) == 1
+    remembered = yaml.safe_load(sim.charm_state()[memory_key])
+    assert remembered["published_digest"] == published_digest(sim.pod_spec()[0])
+    assert memory_writes("config-changed") == []
+    # ops' StoredState would make every hook record a commit event: none here.
+    assert not [c for c in sim.calls() if "on/commit" in " ".join(c["argv"]) + (c["stdin"] or "")]
+
+
 def test_config_change_reaches_the_running_prometheus_once_kubelet_delivers_it(tmp_path, k8s, generation):
     sim = make_sim(tmp_path, k8s, image=generation.image)
     sim.set_config(**{"scrape-interval": "30s"})
