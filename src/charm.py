@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, List, Sequence, cast
+from typing import Callable, List, Optional, Sequence, cast
 
 _CHARM_DIR = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
@@ -25,7 +25,6 @@ if __name__ == "__main__":
 import ops  # noqa: E402
 
 from adapters.juju import JujuFacts  # noqa: E402
-from adapters.kubernetes import KubernetesPods  # noqa: E402
 from adapters.memory import HookMemory  # noqa: E402
 from adapters.relations import write_relations  # noqa: E402
 from domain.config.charm_config import CharmConfig  # noqa: E402
@@ -35,13 +34,6 @@ from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # 
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
 from domain.relations.data import DroppedBag  # noqa: E402
-from domain.reload import (  # noqa: E402
-    PROPAGATION_SECONDS,
-    PodConfig,
-    ReloadDecision,
-    decide_reload,
-    judge_delivery,
-)
 from domain.status import (  # noqa: E402
     StatusKind,
     UnitStatus,
@@ -60,7 +52,7 @@ logger = logging.getLogger(__name__)
 PROPAGATION_ENV = "PROMETHEUS_CHARM_PROPAGATION_SECONDS"
 SERVICE_ACCOUNT_ENV = "PROMETHEUS_CHARM_SERVICE_ACCOUNT_DIR"
 # The hooks whose outcome depends on the pods: only they list them, through the Kubernetes API
-# (whose client alone takes a fifth of a second to import). update-status runs every 5 minutes.
+# (a client that takes a tenth of a second to import). update-status runs every 5 minutes.
 POD_EVENTS = (ops.StartEvent, ops.UpdateStatusEvent, ops.UpgradeCharmEvent)
 _STATUSES = {
     StatusKind.ACTIVE: ops.ActiveStatus,
@@ -77,6 +69,23 @@ def prometheus_api_for(pod: Pod, config: CharmConfig) -> PrometheusApi:
         f"{scheme}://{pod.address}:{pod.port}{config.route_prefix}",
         ca_pem=config.tls.cert_pem if config.tls else None,
     )
+
+
+class PodsOnDemand:
+    """``adapters.kubernetes.KubernetesPods``, imported and made when first asked: only the
+    hooks in ``POD_EVENTS`` list the pods."""
+
+    def __init__(self, app: str, namespace: str, service_account_dir: str) -> None:
+        self._args = (app, namespace, service_account_dir)
+        self._pods: Optional[PodReadiness] = None
+
+    def pods(self) -> Sequence[Pod]:
+        if self._pods is None:
+            from adapters.kubernetes import KubernetesPods
+
+            app, namespace, service_account_dir = self._args
+            self._pods = KubernetesPods(app, namespace, service_account_dir=service_account_dir)
+        return self._pods.pods()
 
 
 def _check_tls_pairs(config: CharmConfig) -> None:
@@ -111,11 +120,13 @@ class PrometheusCharm(ops.CharmBase):
         super().__init__(framework)
         self.memory = HookMemory.load(self)  # saved at the end of each hook, when changed
         self.juju = JujuFacts(self.model)
-        self.pods: PodReadiness = KubernetesPods(self.app.name, _namespace(self.model.name),
-                                                 service_account_dir=_service_account_dir())
+        self.pods: PodReadiness = PodsOnDemand(self.app.name, _namespace(self.model.name),
+                                               _service_account_dir())
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
         self.clock: Callable[[], float] = time.time
-        self.propagation = float(os.environ.get(PROPAGATION_ENV, PROPAGATION_SECONDS))
+        # Seconds a ConfigMap may take to reach the pods (None: domain.reload's default).
+        self.propagation: Optional[float] = (float(os.environ[PROPAGATION_ENV]) if os.environ.get(PROPAGATION_ENV)
+                                             else None)
         hook = os.environ.get("JUJU_DISPATCH_PATH", "").rpartition("/")[2]
         self._debug_port = debug_port_for(dict(self.config), hook)
 
@@ -214,6 +225,9 @@ class PrometheusCharm(ops.CharmBase):
         they have not reached it in time.
         """
         from domain.prometheus.config_file import digest_in_running_config
+        from domain.reload import PROPAGATION_SECONDS, PodConfig, ReloadDecision, decide_reload, judge_delivery
+
+        propagation = PROPAGATION_SECONDS if self.propagation is None else self.propagation
 
         published = cast(str, self.memory.published_digest)
         published_at = cast(float, self.memory.published_at)
@@ -225,7 +239,7 @@ class PrometheusCharm(ops.CharmBase):
             api = self.prometheus_api(pod, config)
             try:
                 running = digest_in_running_config(api.running_config())
-                decision = decide_reload(published, running, published_at, now, self.propagation)
+                decision = decide_reload(published, running, published_at, now, propagation)
                 if decision is ReloadDecision.RELOAD:
                     logger.info("asking %s to reload its configuration", pod.name)
                     api.reload()
@@ -237,7 +251,7 @@ class PrometheusCharm(ops.CharmBase):
                 logger.warning("cannot reach %s: %s", pod.name, err)
                 seen.append(PodConfig(pod.name, None, due=False, reachable=False))
         since = cast(float, self.memory.undelivered_since)
-        delivery = judge_delivery(published, seen, now, since, workload.config_map, self.propagation)
+        delivery = judge_delivery(published, seen, now, since, workload.config_map, propagation)
         self.memory.undelivered_since = delivery.undelivered_since
         if delivery.problem is not None:
             logger.warning("%s", delivery.problem)

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Imported on first use only: by pod hooks (start, update-status, upgrade-charm), by options
 # that are set, or by relations that exist.
 HEAVY = frozenset({
-    "kubernetes",  # pod hooks
-    "adapters.prometheus_api",  # pod hooks
+    "kubernetes", "adapters.kubernetes", "adapters.kubernetes_rest", "urllib3",  # pod hooks
+    "adapters.prometheus_api", "domain.reload",  # pod hooks
     "adapters.tls_pair", "domain.values.pem",  # TLS options
     "domain.rules.checker", "domain.rules.reader", "domain.rules.promql",  # alert-rules
     "domain.grafana.dashboard",  # grafana-dashboard
