@@ -88,6 +88,11 @@ class RulesMemo:
         self._used[key] = (judged, [judged.file_name, judged.text, [[d.where, d.reason] for d in judged.dropped]])
         return judged
 
+    @property
+    def known(self) -> int:
+        """How many earlier judgements were handed in (checked only when used)."""
+        return len(self._known)
+
     def kept(self) -> Dict[str, Encoded]:
         """The entries to carry to the next hook: exactly those this plan used."""
         return {key: encoded for key, (_, encoded) in self._used.items()}
