@@ -6,6 +6,7 @@ same plan, byte for byte, for the good set and for every row of the hostile rela
 
 import json
 from dataclasses import replace
+from typing import Tuple
 
 import pytest
 
@@ -182,7 +183,7 @@ def test_a_well_formed_value_is_believed():
     assert (memo.judged, memo.reused) == (0, 1) and found.text == GOOD_ENTRY[1]
 
 
-def plans(relations) -> "tuple[Plan, Plan, RulesMemo]":
+def plans(relations) -> Tuple[Plan, Plan, RulesMemo]:
     """The plan of ``relations`` cold, and warm from the judgements the cold one kept."""
     facts = replace(facts_with(relations), judged=RulesMemo(STAMP))
     config = make_config(facts.image.version)
@@ -191,6 +192,16 @@ def plans(relations) -> "tuple[Plan, Plan, RulesMemo]":
     first = plan(config, facts)
     again = replace(facts, judged=warm(facts.judged))
     return first, plan(config, again), again.judged
+
+
+def test_a_cold_plan_judges_each_relation_once():
+    facts = replace(facts_with(GOOD_SET), judged=RulesMemo(STAMP))
+    from domain.plan import plan
+
+    plan(make_config(facts.image.version), facts)
+
+    # receive-remote-write is read for the inputs and again for what is written back: judged once
+    assert (facts.judged.judged, facts.judged.reused) == (2, 0) and len(facts.judged.kept()) == 2
 
 
 def test_a_warm_plan_is_the_cold_plan_for_the_good_set():
