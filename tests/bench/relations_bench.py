@@ -4,17 +4,22 @@
 N related applications of 10 units each (10·N targets), each application sending what a
 provider charm built on cos-lib's ``MetricsEndpointProvider`` sends: ``scrape_metadata``, one
 job with a ``*:8080`` target, 10 alert rules with its topology, and a unit address per unit.
-One ``metrics-endpoint-relation-changed`` is run as Juju runs it (``./dispatch``, the hook-tool
+``metrics-endpoint-relation-changed`` is run as Juju runs it (``./dispatch``, the hook-tool
 doubles of ``scripts/localrun``) for this charm and for a do-nothing ops charm that reads
 every bag of every relation through ops, as ours must: Juju has no batch relation read, so
-those ``relation-get`` calls are the floor, not ours to save. Reported: both times, the
+those ``relation-get`` calls are the floor, not ours to save. Ours runs it *warm* (earlier
+hooks judged every relation's rules, kept in ``.rules-judgements.json``; the hook's relation
+has sent other rules since, so it alone is judged again) and *cold* (without that file, as
+after the operator pod was recreated: every relation judged). Reported: the times, the
 hook-tool calls of each, the ratio gross and net of the calls (the time in them is measured:
 a ``sitecustomize`` in the charm's ``lib/`` adds up the hook's time in hook-tool processes
 as ops sees it: what Juju's tools would cost instead is not ours to judge), the ConfigMaps ours
 published against the 1 MiB a ConfigMap holds (or the status saying by how much it would not
-fit), the pure core (``plan``) alone, and the growth from 1,000 to 10,000 targets.
+fit), the pure core (``plan``) alone warm and cold, and the growth from 1,000 to 10,000 targets.
 
-Sizes: ``RELATION_APPS`` (default ``1,10,100,1000``). Each hook-tool double is a Python
+Sizes: ``RELATION_APPS`` (default ``1,10,100,1000``); then ``plan`` alone, warm and cold, with
+and without rules, and the judgements file's costs at ``PLAN_APPS`` (default ``100,1000``;
+``PLAN_APPS=`` for none), which runs no process. Each hook-tool double is a Python
 process that reads the whole relation store, so 1,000 applications (~12,000 calls per hook)
 take most of an hour here; Juju's own tools are one Go binary talking to the agent.
 """
@@ -290,12 +295,11 @@ def main(sizes: Sequence[int] = ()) -> None:
         small, large = runs[100].net()[0], runs[1000].net()[0]
         print(f"growth from 1,000 to 10,000 targets (net of calls, warm): {large / small:.1f}x; "
               f"plan alone {runs[1000].core / runs[100].core:.1f}x")
-    plan_alone(tuple(int(n) for n in os.environ.get("PLAN_APPS", "").split(",") if n))
 
 
 def plan_alone(sizes: Sequence[int]) -> None:
-    """``plan`` alone, cold and warm, with and without rules (``PLAN_APPS``, e.g. ``100,1000``;
-    no process is run), the judgements file's size and what loading and saving it take."""
+    """``plan`` alone, cold and warm, with and without rules (no process is run), the
+    judgements file's size and what loading and saving it take."""
     warm: Dict[int, float] = {}
     for apps in sizes:
         for rules_count in (RULES, 0):
@@ -331,3 +335,4 @@ def file_figures(apps: int) -> str:
 
 if __name__ == "__main__":
     main()
+    plan_alone(tuple(int(n) for n in os.environ.get("PLAN_APPS", "100,1000").split(",") if n))
