@@ -31,6 +31,7 @@ from domain.config.charm_config import CharmConfig  # noqa: E402
 from domain.config.parse import debug_port_for, parse_config  # noqa: E402
 from domain.container import SERVICE_ACCOUNT_DIR  # noqa: E402
 from domain.errors import DomainError, WorkloadRejected, WorkloadUnavailable  # noqa: E402
+from domain.kubernetes.budget import SpecTooLarge  # noqa: E402
 from domain.plan import Plan, plan  # noqa: E402
 from domain.ports import Pod, PodReadiness, PodState, PrometheusApi  # noqa: E402
 from domain.relations.data import DroppedBag  # noqa: E402
@@ -157,7 +158,12 @@ class PrometheusCharm(ops.CharmBase):
             facts = self.juju.facts(_namespace(self.model.name))
             config = parse_config(dict(self.config), facts.image.version)
             _check_tls_pairs(config)
-            workload = plan(config, facts)
+            try:
+                workload = plan(config, facts)
+            except SpecTooLarge:  # the relations' rules were judged, and stay valid for the next hook
+                self.juju.keep_judgements(facts)
+                raise
+            self.juju.keep_judgements(facts)
             dropped = workload.dropped
             for bag in dropped:
                 logger.warning("ignored relation data: %s", bag)

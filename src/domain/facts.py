@@ -2,12 +2,15 @@
 
 The image comes from the OCI resource, the identity from the Juju model, the
 relations' bags from Juju as read by this unit. Each builder takes only the part it needs.
+``judged`` carries earlier judgements of relations' rules (``domain.relations.rules_memo``):
+an optimisation only, which the plan also fills; it plays no part in comparing facts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Tuple
 
 from domain.relations.data import Relation
+from domain.relations.rules_memo import RulesMemo
 from domain.values.image import ImageDetails
 
 
@@ -53,3 +56,4 @@ class Facts:
     alertmanagers: Tuple[AlertmanagerTarget, ...] = ()  # besides those from relations
     relations: Tuple[Relation, ...] = ()
     kubernetes_api_hosts: Tuple[str, ...] = ()  # the API service's addresses, where known
+    judged: RulesMemo = field(default_factory=RulesMemo, compare=False, repr=False)

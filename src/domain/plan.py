@@ -137,9 +137,10 @@ def _fitting_rules(inputs: RelationInputs, facts: Facts, room: int) -> RelationI
     notes: List[DroppedBag] = []
     for name, text in inputs.rule_files:
         size = len(text.encode("utf-8", "surrogatepass"))
-        owner = next((r for r in facts.relations if r.endpoint in (METRICS_ENDPOINT, RECEIVE_REMOTE_WRITE)
-                      and name.endswith(f"_{r.endpoint}_{r.relation_id}.rules")), None)
-        if size <= room or owner is None:
+        owner = None if size <= room else next(  # looked up for the few too large: a scan of all relations
+            (r for r in facts.relations if r.endpoint in (METRICS_ENDPOINT, RECEIVE_REMOTE_WRITE)
+             and name.endswith(f"_{r.endpoint}_{r.relation_id}.rules")), None)
+        if owner is None:
             kept.append((name, text))
             continue
         reason = (f"alert_rules: its rule file would take {size} bytes, more than the {room} one relation "

@@ -26,6 +26,7 @@ HEAVY = frozenset({
     "domain.relations.alertmanager_dispatch",  # alertmanager-dispatch
     "domain.relations.metrics_endpoint", "domain.relations.scrape.render",  # metrics-endpoint
     "domain.relations.rules_scope",  # relations that carry rules
+    "adapters.rules_cache",  # relations that may carry rules, under Juju (JUJU_CHARM_DIR)
 })
 
 HOOKS = """
@@ -46,9 +47,10 @@ json.dump({"status": harness.charm.unit.status.name, "modules": sorted(sys.modul
 """
 
 
-def loaded_after_hooks(relations: Dict[str, str], config: Dict[str, str]) -> FrozenSet[str]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
-    done = subprocess.run([sys.executable, "-c", HOOKS, json.dumps(list(relations.items())), json.dumps(config)],
+def loaded_after_hooks(relations: Dict[str, str], config: Dict[str, str], hooks: str = HOOKS,
+                       **env: str) -> FrozenSet[str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]), **env)
+    done = subprocess.run([sys.executable, "-c", hooks, json.dumps(list(relations.items())), json.dumps(config)],
                           env=env, capture_output=True, text=True, timeout=120, check=True)
     result = json.loads(done.stdout)
     assert result["status"] == "waiting", result["status"]  # the hooks ran to their end
@@ -73,3 +75,36 @@ def test_what_options_and_relations_ask_for_is_imported_when_they_ask():
 
     assert {"domain.rules.checker", "domain.grafana.dashboard", "domain.relations.legacy_alerting"} <= modules
     assert "kubernetes" not in modules and "adapters.prometheus_api" not in modules
+
+
+# One hook of a deployed charm: its relation, with a unit and rules, is there before the hook
+# (a Harness begun after the relation was added emits nothing for it).
+ONE_HOOK = """
+import json, sys
+from ops.testing import Harness
+from charm import PrometheusCharm
+
+harness = Harness(PrometheusCharm)
+harness.add_oci_resource("prometheus-image", {"registrypath": "prom/prometheus:v2.53.0",
+                                              "username": "", "password": ""})
+harness.set_leader(True)
+metadata = {"model": "lma", "model_uuid": "12345678-1234-4234-8234-123456789abc", "application": "api",
+            "unit": "api/0", "charm_name": "api-k8s"}
+rules = {"groups": [{"name": "g", "rules": [{"alert": "Down", "expr": "up == 0"}]}]}
+relation_id = harness.add_relation("metrics-endpoint", "api", app_data={
+    "scrape_metadata": json.dumps(metadata), "alert_rules": json.dumps(rules)})
+harness.begin()
+harness.update_config(json.loads(sys.argv[2]))  # config-changed: the one hook
+json.dump({"status": harness.charm.unit.status.name, "modules": sorted(sys.modules)}, sys.stdout)
+"""
+
+def test_a_hook_whose_relations_rules_are_all_known_does_not_load_the_rule_checker(tmp_path):
+    """Under Juju (JUJU_CHARM_DIR), the rules judged by one hook are remembered for the next."""
+    checker = {"domain.relations.rules_scope", "domain.rules.checker", "domain.rules.reader", "domain.rules.promql"}
+    relation = {"metrics-endpoint": "api"}
+
+    cold = loaded_after_hooks(relation, {}, ONE_HOOK, JUJU_CHARM_DIR=str(tmp_path))
+    assert checker | {"adapters.rules_cache"} <= cold and (tmp_path / ".rules-judgements.json").is_file()
+
+    warm = loaded_after_hooks(relation, {}, ONE_HOOK, JUJU_CHARM_DIR=str(tmp_path))
+    assert "adapters.rules_cache" in warm and not checker & warm

@@ -70,7 +70,7 @@ def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationI
             if scraped is not None:
                 scrape.append(scraped)
                 dropped.extend(metrics_endpoint.dropped(scraped, relation.remote_app or ""))
-                rules = relation_rules(scraped, facts.identity, facts.image.version)
+                rules = relation_rules(scraped, facts.identity, facts.image.version, facts.judged)
                 rule_files += [rules.file] if rules.file[1] else []
                 dropped.extend(rules.dropped)
                 rule_reasons += [(relation.relation_id, reason) for reason in rules.reasons]
@@ -83,7 +83,7 @@ def read_inputs(facts: Facts, config: Optional[CharmConfig] = None) -> RelationI
         elif relation.endpoint == RECEIVE_REMOTE_WRITE:
             from domain.relations import remote_write_receive
 
-            received = remote_write_receive.read(relation, facts.identity, facts.image.version)
+            received = remote_write_receive.read(relation, facts.identity, facts.image.version, facts.judged)
             rule_files += [received.rule_file] if received.rule_file[1] else []
             dropped.extend(received.dropped)
     return RelationInputs(alertmanagers=tuple(alertmanagers), dropped=tuple(dropped),

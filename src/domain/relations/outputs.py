@@ -46,7 +46,7 @@ def relation_writes(config: CharmConfig, facts: Facts,
             from domain.relations import remote_write_receive  # its rules: with the relation
 
             version = facts.image.version
-            received = remote_write_receive.read(relation, identity, version)
+            received = remote_write_receive.read(relation, identity, version, facts.judged)
             writes.append(BagWrite(endpoint, rid, True, remote_write_receive.event(received.dropped)))
             writes.append(BagWrite(endpoint, rid, False, remote_write_receive.unit_data(config, identity, version)))
         elif endpoint == SELF_METRICS:

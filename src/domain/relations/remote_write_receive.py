@@ -12,19 +12,20 @@ What we read: the sender's ``alert_rules`` in its app bag (same shape as on
 ``metrics-endpoint``), scoped by ``domain.relations.rules_scope.scope_rules`` to the sender:
 its ``scrape_metadata`` when the application there is the remote one, else the remote
 application in our model. Each relation gets its own rule file (relation name and id in the
-file name, so two senders never overwrite each other's rules).
+file name, so two senders never overwrite each other's rules). The verdicts come through the
+plan's ``RulesMemo`` (``rules_memo``): inputs and outputs both ask for the same relation in
+one hook, which costs one judging, and an unchanged relation is not judged again.
 """
 
-import functools
 import json
 from dataclasses import dataclass
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 from domain.config.charm_config import CharmConfig
 from domain.facts import Identity
 from domain.prometheus.flags import REMOTE_WRITE_RECEIVER_SINCE
 from domain.relations.data import DroppedBag, Relation, oversized
-from domain.relations.rules_scope import ScopedRules, scope_rules
+from domain.relations.rules_memo import RulesMemo
 from domain.relations.topology import Topology
 from domain.relations.unit_address import unit_url
 from domain.values.version import Version, format_version
@@ -33,9 +34,6 @@ KEY = "remote_write"
 WRITE_PATH = "/api/v1/write"
 MAX_METADATA_BYTES = 4096
 MAX_EVENT_ERRORS = 16 * 1024  # characters of the errors reported back; a bag stays small
-# scope_rules may judge up to a megabyte of rules; inputs and outputs both ask for the same
-# relation in one hook, which then costs one judging.
-_scoped = functools.lru_cache(maxsize=8)(scope_rules)
 
 
 @dataclass(frozen=True)
@@ -53,8 +51,10 @@ def unusable(version: Version) -> str:
             f"must be {format_version(REMOTE_WRITE_RECEIVER_SINCE)} or later")
 
 
-def read(relation: Relation, identity: Identity, version: Version) -> ReceiveInput:
-    """The relation's scoped rule file and what was left out of it; never raises."""
+def read(relation: Relation, identity: Identity, version: Version,
+         judged: Optional[RulesMemo] = None) -> ReceiveInput:
+    """The relation's scoped rule file and what was left out of it; never raises. ``judged``:
+    the plan's memo of judgements (``Facts.judged``); without it, the rules are judged here."""
     owner = relation.remote_app or relation.app.owner or "?"
     if not can_receive(version):
         return ReceiveInput(("", ""), (DroppedBag(relation.key, owner, unusable(version)),))
@@ -63,8 +63,8 @@ def read(relation: Relation, identity: Identity, version: Version) -> ReceiveInp
     rules = relation.app.get("alert_rules")
     if not rules or relation.remote_app is None:
         return ReceiveInput(("", ""), ())
-    scoped: ScopedRules = _scoped(rules, topology(relation, identity), version,
-                                  relation.endpoint, relation.relation_id)
+    memo = judged if judged is not None else RulesMemo()
+    scoped = memo.scoped(rules, topology(relation, identity), version, relation.endpoint, relation.relation_id)
     dropped = tuple(DroppedBag(relation.key, owner, f"alert_rules: {rule.where + ': ' if rule.where else ''}"
                                                     f"{rule.reason}") for rule in scoped.dropped)
     return ReceiveInput((scoped.file_name, scoped.text), dropped)
