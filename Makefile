@@ -58,7 +58,8 @@ lock: setup
 
 ## Benchmarks (not part of CI); figures go into the README. `make bench` runs the relation
 ## scale bench at 1 and 10 applications; `make bench-relations` at 1, 10, 100 and 1,000
-## (RELATION_APPS=1,10,... to choose; 1,000 takes hours with the Python hook-tool doubles).
+## (RELATION_APPS=1,10,... to choose; 1,000 takes hours with the Python hook-tool doubles; sizes from
+## RELATION_QUICK_FROM, default 1,000, skip the install warm-up and a second cold hook).
 bench: setup
 	$(TOX) -e bench
 
