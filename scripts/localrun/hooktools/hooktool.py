@@ -33,8 +33,6 @@ import resource
 import sys
 import time
 
-import yaml
-
 SETTABLE_STATUSES = ("maintenance", "blocked", "waiting", "active")
 
 
@@ -47,10 +45,19 @@ class ToolError(Exception):
         self.code = code
 
 
+def _yaml():
+    """PyYAML, imported by the tools that read or write YAML only: its import is a third of a
+    call's time, and most calls (ops asks for JSON) need none."""
+    import yaml
+
+    return yaml
+
+
 def load_mapping(text, what):
     """A YAML (or JSON) mapping of strings, read as Juju reads ``--file``: scalars stay text."""
+    yaml = _yaml()
     try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 (builds str, list, dict only)
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # BaseLoader builds str, list, dict only
     except yaml.YAMLError as err:
         raise ToolError(f"cannot parse {what}: yaml: {err}".replace("\n", " ")) from None
     if data is None or data == "":
@@ -167,7 +174,7 @@ def render(value, opts):
     if fmt == "json":
         text = json.dumps(value) + "\n"
     elif fmt == "yaml" or (isinstance(value, (dict, list)) and not strings):
-        text = yaml.safe_dump(value, default_flow_style=False) if value or fmt == "yaml" else ""
+        text = _yaml().safe_dump(value, default_flow_style=False) if value or fmt == "yaml" else ""
     elif strings:
         text = "".join(v + "\n" for v in value)
     elif isinstance(value, bool):
@@ -194,7 +201,7 @@ def charm_file(name):
 def read_charm_yaml(name):
     if not os.path.exists(charm_file(name)):
         return {}
-    return yaml.safe_load(read_file(charm_file(name))) or {}
+    return _yaml().safe_load(read_file(charm_file(name))) or {}
 
 
 def current_config(state, include_unset=False):
@@ -246,6 +253,7 @@ def tool_pod_spec_set(state, args, stdin):
         raise ToolError(f"cannot read spec: {err}") from None
     # Juju joins the two files as text and parses the result (reference section 1.1). A key in
     # both loses one section: stricter than Juju may be, but a charm bug either way.
+    yaml = _yaml()
     try:
         parsed, k8s = (yaml.safe_load(t or "{}") for t in (spec_text, k8s_text))
     except yaml.YAMLError as err:
