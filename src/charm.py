@@ -121,8 +121,8 @@ class PrometheusCharm(ops.CharmBase):
         super().__init__(framework)
         self.memory = HookMemory.load(self)  # saved at the end of each hook, when changed
         self.juju = JujuFacts(self.model)
-        self.pods: PodReadiness = PodsOnDemand(self.app.name, _namespace(self.model.name),
-                                               _service_account_dir())
+        self.namespace = _namespace(self.model.name)
+        self.pods: PodReadiness = PodsOnDemand(self.app.name, self.namespace, _service_account_dir())
         self.prometheus_api: Callable[[Pod, CharmConfig], PrometheusApi] = prometheus_api_for
         self.clock: Callable[[], float] = time.time
         # Seconds a ConfigMap may take to reach the pods (None: domain.reload's default).
@@ -155,7 +155,7 @@ class PrometheusCharm(ops.CharmBase):
         what the last such hook found."""
         dropped: Sequence[DroppedBag] = ()
         try:
-            facts = self.juju.facts(_namespace(self.model.name))
+            facts = self.juju.facts(self.namespace)
             config = parse_config(dict(self.config), facts.image.version)
             _check_tls_pairs(config)
             try:

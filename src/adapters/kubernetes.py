@@ -76,8 +76,9 @@ class PodsApi:
     """``GET /api/v1/namespaces/<namespace>/pods`` through the client's REST layer, as JSON."""
 
     def __init__(self, modules: Any, configuration: Any) -> None:
-        self._modules = modules
         self._configuration = configuration
+        # One connection pool for the hook: both label selectors and any retry reuse it.
+        self._rest = modules.rest.RESTClientObject(configuration)
 
     def list_pods(self, namespace: str, label_selector: str, timeout: float) -> List[Any]:
         from urllib.parse import quote
@@ -85,8 +86,8 @@ class PodsApi:
         from adapters.kubernetes_rest import items, list_json
 
         path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods"
-        return items(list_json(self._modules, self._configuration, path,
-                               {"labelSelector": label_selector}, timeout))
+        return items(list_json(self._rest, self._configuration, path, {"labelSelector": label_selector},
+                               timeout))
 
 
 class KubernetesPods:

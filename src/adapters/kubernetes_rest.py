@@ -95,9 +95,9 @@ def _run_init(module: types.ModuleType, spec: ModuleSpec) -> None:
     spec.loader.exec_module(module)
 
 
-def list_json(modules: ClientModules, configuration: Any, path: str, query: Dict[str, str],
-              timeout: float) -> Any:
-    """``GET path?query`` from the API server of ``configuration``; the answer as JSON.
+def list_json(rest: Any, configuration: Any, path: str, query: Dict[str, str], timeout: float) -> Any:
+    """``GET path?query`` through ``rest`` (the client's ``RESTClientObject`` for
+    ``configuration``); the answer as JSON.
 
     Raises what the client raises: ``ApiException`` for an HTTP error status (and for TLS
     failures, with status 0), urllib3's errors for connections, ``ValueError`` for an answer
@@ -109,12 +109,8 @@ def list_json(modules: ClientModules, configuration: Any, path: str, query: Dict
     auth = configuration.auth_settings().get("BearerToken")  # refreshes the token when due
     if auth and auth.get("value"):
         headers["Authorization"] = auth["value"]
-    rest = modules.rest.RESTClientObject(configuration)
-    try:
-        answer = rest.GET(configuration.host + path, headers=headers,
-                          query_params=list(query.items()), _request_timeout=(timeout, timeout))
-    finally:
-        rest.pool_manager.clear()
+    answer = rest.GET(configuration.host + path, headers=headers,
+                      query_params=list(query.items()), _request_timeout=(timeout, timeout))
     return json.loads(answer.data)
 
 
