@@ -8,8 +8,8 @@ modules, which takes 0.6 s of CPU on the operator pod's Python 3.8, most of a ho
 
 ``client_modules()`` therefore registers the three packages (``kubernetes``,
 ``kubernetes.client``, ``kubernetes.config``) as placeholders that know their directory but
-have not run their ``__init__``, and imports the five modules it needs from them. A
-placeholder completes itself (runs the package's own ``__init__``) the first time anything
+have not run their ``__init__``, and imports the four modules it needs from them (the REST
+layer brings in the client's exceptions). A placeholder completes itself (runs the package's own ``__init__``) the first time anything
 else is asked of it, so code that later does ``import kubernetes`` and uses the whole client
 (the tests, the kubeconfig loader) gets the real package. ``tests/unit/adapters`` checks both,
 against the version pinned in ``requirements.txt``.
@@ -28,7 +28,6 @@ PARTS = ("kubernetes", "kubernetes.client", "kubernetes.config")
 
 class ClientModules(NamedTuple):
     configuration: Any  # kubernetes.client.configuration
-    exceptions: Any  # kubernetes.client.exceptions
     rest: Any  # kubernetes.client.rest
     incluster_config: Any  # kubernetes.config.incluster_config
     config_exception: Any  # kubernetes.config.config_exception
@@ -45,7 +44,6 @@ def client_modules() -> ClientModules:
         client.__dict__.setdefault("Configuration", configuration.Configuration)
     return ClientModules(
         configuration=configuration,
-        exceptions=importlib.import_module("kubernetes.client.exceptions"),
         rest=importlib.import_module("kubernetes.client.rest"),
         incluster_config=importlib.import_module("kubernetes.config.incluster_config"),
         config_exception=importlib.import_module("kubernetes.config.config_exception"),
