@@ -9,9 +9,10 @@ modules, which takes 0.6 s of CPU on the operator pod's Python 3.8, most of a ho
 ``client_modules()`` therefore registers the three packages (``kubernetes``,
 ``kubernetes.client``, ``kubernetes.config``) as placeholders that know their directory but
 have not run their ``__init__``, and imports the four modules it needs from them (the REST
-layer brings in the client's exceptions). A placeholder completes itself (runs the package's own ``__init__``) the first time anything
-else is asked of it, so code that later does ``import kubernetes`` and uses the whole client
-(the tests, the kubeconfig loader) gets the real package. ``tests/unit/adapters`` checks both,
+layer brings in the client's exceptions). A placeholder completes itself (runs the package's
+own ``__init__``) the first time anything else is asked of it, so code that later does
+``import kubernetes`` and uses the whole client (the tests, the kubeconfig loader) gets the
+real package. ``tests/unit/adapters`` checks both,
 against the version pinned in ``requirements.txt``.
 """
 
