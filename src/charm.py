@@ -24,6 +24,7 @@ if __name__ == "__main__":
 
 import ops  # noqa: E402
 
+from adapters.hook_tools import spawn_lightly  # noqa: E402
 from adapters.juju import JujuFacts  # noqa: E402
 from adapters.memory import HookMemory  # noqa: E402
 from adapters.relations import write_relations  # noqa: E402
@@ -269,4 +270,6 @@ if __name__ == "__main__":  # pragma: no cover (run by ./dispatch)
     # The operator pod can be recreated at any time, taking its files with it: the charm's
     # stored state lives in the controller (state-get/state-set). ops 2.x computes this default
     # for Kubernetes charms but does not apply it, so it is asked for explicitly.
+    # On Python 3.8, hook tools are spawned without copying this process (adapters/hook_tools.py).
+    spawn_lightly((ops.model, ops.storage))
     ops.main(PrometheusCharm, use_juju_for_storage=True)
