@@ -15,7 +15,7 @@ before in practice: every descriptor Python opens is non-inheritable (PEP 446), 
 standard streams, which a child gets either way, and any inheritable descriptor Juju itself
 left open, remain open across the ``exec``.
 
-Measured through ``./dispatch`` on Python 3.8 (``make bench``): 70 to 120 ms less CPU in a hook
+Measured through ``./dispatch`` on Python 3.8 (``make bench``): 50 to 120 ms less CPU in a hook
 of about 33 calls. On Python 3.10 and later, or where ``subprocess`` would not use
 ``posix_spawn``, nothing is changed.
 """
