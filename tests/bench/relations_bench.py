@@ -115,7 +115,8 @@ def app_bags(n: int, model: str = "lma", uuid: str = DEFAULT_MODEL_UUID, rules_c
 
 def relate_all(sim: JujuSim, apps: int) -> int:
     """All ``apps`` relations written to the double's store at once (``add_relation`` rewrites
-    the whole store for each); returns the last relation id."""
+    the whole index for each): the index ``relations.json`` and each relation's data file
+    ``relations/<id>.json`` (hooktool.py); returns the last relation id."""
     sim.add_relation(METRICS_ENDPOINT, "app0", units=[f"app0/{u}" for u in range(UNITS)])
     path = sim.state_dir / "relations.json"
     store = json.loads(path.read_text())
@@ -123,7 +124,8 @@ def relate_all(sim: JujuSim, apps: int) -> int:
     for n in range(apps):
         app, bag, units = app_bags(n)
         store["relations"][str(first + n)] = {"endpoint": METRICS_ENDPOINT, "remote_app": app,
-                                              "units": list(units), "data": {app: bag, **units}}
+                                              "units": list(units)}
+        (sim.state_dir / "relations" / f"{first + n}.json").write_text(json.dumps({app: bag, **units}))
     store["next_id"] = first + apps
     path.write_text(json.dumps(store))
     return first + apps - 1
