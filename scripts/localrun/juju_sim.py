@@ -43,11 +43,13 @@ TOOL_NAMES: Tuple[str, ...] = tuple(_load_hooktool().TOOLS)
 
 CHARM_FILES = ("dispatch", "src", "actions", "lib", "metadata.yaml", "config.yaml", "actions.yaml")
 
-# What Juju writes only when the hook succeeds (the uniter commits the hook's context).
+# What Juju writes only when the hook succeeds (the uniter commits the hook's context): these
+# files, and every relation's data file in COMMIT_DIRS (hooktool.py: relations/<id>.json).
 COMMIT_FILES = (
     "relations.json", "juju-state.json", "pod-spec.yaml", "k8s-resources.yaml",
     "pod-specs.json", "ports.json",
 )
+COMMIT_DIRS = ("relations",)
 
 DEFAULT_MODEL_UUID = "7e3f9a2c-5b14-4d8e-9c61-0a2b4c6d8e10"
 
@@ -235,7 +237,7 @@ class JujuSim:
 
     def _write_json(self, name: str, data: Any) -> None:
         path = self.state_dir / name
-        tmp = path.with_name(f".{name}.tmp")
+        tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
         os.replace(tmp, path)
 
@@ -361,7 +363,7 @@ class JujuSim:
             raise ValueError(f"metadata.yaml has no endpoint {endpoint!r} ({sorted(self._endpoints())})")
         if isinstance(units, int):
             units = [f"{remote_app}/{i}" for i in range(units)]
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        store = self._relation_index()
         rel_id = int(store["next_id"])
         store["next_id"] = rel_id + 1
         data: Dict[str, Dict[str, str]] = {remote_app: _strings(app_data or {})}
@@ -370,9 +372,8 @@ class JujuSim:
         for unit in unit_data or {}:
             if unit not in units:
                 raise ValueError(f"unit_data for {unit!r}, which is not among units {list(units)}")
-        store["relations"][str(rel_id)] = {
-            "endpoint": endpoint, "remote_app": remote_app, "units": list(units), "data": data,
-        }
+        store["relations"][str(rel_id)] = {"endpoint": endpoint, "remote_app": remote_app, "units": list(units)}
+        self._write_relation_data(rel_id, data)  # before the index names the relation
         self._write_json("relations.json", store)
         return rel_id
 
@@ -384,28 +385,32 @@ class JujuSim:
         units: Optional[Sequence[str]] = None,
     ) -> None:
         """Change the remote side's data (an empty value deletes a key) or its unit list."""
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        store = self._relation_index()
         rel = store["relations"][str(relation_id)]
-        if units is not None:
-            rel["units"] = list(units)
+        data = self._relation_data(relation_id)
         for member, changes in [(rel["remote_app"], app_data or {}), *list((unit_data or {}).items())]:
-            bag = rel["data"].setdefault(member, {})
+            bag = data.setdefault(member, {})
             for k, v in changes.items():
                 if v == "" or v is None:
                     bag.pop(k, None)
                 else:
                     bag[k] = str(v)
-        self._write_json("relations.json", store)
+        self._write_relation_data(relation_id, data)
+        if units is not None:
+            rel["units"] = list(units)
+            self._write_json("relations.json", store)
 
     def add_remote_unit(self, relation_id: int, unit: str,
                         data: Optional[Mapping[str, str]] = None) -> None:
         """A remote unit joins the relation (a peer unit, for a peer relation); no hooks run."""
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        store = self._relation_index()
         rel = store["relations"][str(relation_id)]
         if unit.split("/")[0] != rel["remote_app"] or unit in rel["units"]:
             raise ValueError(f"{unit!r} is not a new unit of {rel['remote_app']!r}")
         rel["units"].append(unit)
-        rel["data"][unit] = _strings(data or {})
+        bags = self._relation_data(relation_id)
+        bags[unit] = _strings(data or {})
+        self._write_relation_data(relation_id, bags)
         self._write_json("relations.json", store)
 
     def set_goal_units(self, units: Sequence[str]) -> None:
@@ -423,25 +428,45 @@ class JujuSim:
             results.append(self.run_hook(f"{rel['endpoint']}-relation-departed", relation_id=relation_id,
                                          remote_unit=unit, departing_unit=unit))
         results.append(self.run_hook(f"{rel['endpoint']}-relation-broken", relation_id=relation_id))
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        store = self._relation_index()
         store["relations"].pop(str(relation_id), None)
         self._write_json("relations.json", store)
+        (self.state_dir / self._relation_data_name(relation_id)).unlink(missing_ok=True)
         return results
 
+    def _relation_index(self) -> Dict[str, Any]:
+        """relations.json: ``next_id``, and each relation's endpoint, remote app and units."""
+        index: Dict[str, Any] = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        return index
+
+    @staticmethod
+    def _relation_data_name(relation_id: int) -> str:
+        return f"relations/{int(relation_id)}.json"
+
+    def _relation_data(self, relation_id: int) -> Dict[str, Dict[str, str]]:
+        """The relation's own data file: ``{member: {key: value}}``."""
+        data: Dict[str, Dict[str, str]] = self._read_json(self._relation_data_name(relation_id), {})
+        return data
+
+    def _write_relation_data(self, relation_id: int, data: Mapping[str, Mapping[str, str]]) -> None:
+        (self.state_dir / "relations").mkdir(exist_ok=True)
+        self._write_json(self._relation_data_name(relation_id), data)
+
     def _relation(self, relation_id: int) -> Dict[str, Any]:
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        """The relation's entry in the index (endpoint, remote_app, units)."""
         try:
-            return dict(store["relations"][str(relation_id)])
+            return dict(self._relation_index()["relations"][str(relation_id)])
         except KeyError:
             raise KeyError(f"no relation {relation_id}") from None
 
     def relation_ids(self, endpoint: str) -> List[int]:
-        store = self._read_json("relations.json", {"next_id": 0, "relations": {}})
+        store = self._relation_index()
         return sorted(int(i) for i, r in store["relations"].items() if r["endpoint"] == endpoint)
 
     def relation_data(self, relation_id: int, member: str) -> Dict[str, str]:
         """The bag of ``member`` (a unit or application name, local or remote)."""
-        return dict(self._relation(relation_id)["data"].get(member, {}))
+        self._relation(relation_id)  # KeyError for an unknown relation, as before
+        return dict(self._relation_data(relation_id).get(member, {}))
 
     # -- running hooks and actions --------------------------------------------------------------
     def _base_env(self, dispatch_path: str, hook_name: str) -> Dict[str, str]:
@@ -576,8 +601,7 @@ class JujuSim:
         return merged
 
     def _dispatch(self, kind: str, name: str, env: Dict[str, str]) -> HookResult:
-        snapshot = {f: (self.state_dir / f).read_bytes() if (self.state_dir / f).exists() else None
-                    for f in COMMIT_FILES}
+        snapshot = self._snapshot()
         first_call = len(self.calls())
         proc = subprocess.Popen(
             ["./dispatch"], cwd=self.charm_dir, env=env, stdin=subprocess.DEVNULL,
@@ -608,12 +632,26 @@ class JujuSim:
         return HookResult(kind, name, self.unit, proc.returncode, out.decode(errors="replace"),
                           err.decode(errors="replace"), self.calls()[first_call:], rolled_back)
 
+    def _committed_files(self) -> List[str]:
+        """COMMIT_FILES and the data files now in COMMIT_DIRS, relative to the state directory."""
+        found = [f"{d}/{path.name}" for d in COMMIT_DIRS for path in sorted((self.state_dir / d).glob("*.json"))]
+        return [*COMMIT_FILES, *found]
+
+    def _snapshot(self) -> Dict[str, Optional[bytes]]:
+        """What a failed hook's state is restored from: each committed file's bytes (None: absent)."""
+        return {f: (self.state_dir / f).read_bytes() if (self.state_dir / f).exists() else None
+                for f in self._committed_files()}
+
     def _restore(self, snapshot: Mapping[str, Optional[bytes]]) -> None:
+        for name in self._committed_files():  # relation data files the hook wrote first
+            if name not in snapshot:
+                (self.state_dir / name).unlink()
         for name, content in snapshot.items():
             path = self.state_dir / name
             if content is None:
                 path.unlink(missing_ok=True)
-            else:
+            elif not path.exists() or path.read_bytes() != content:
+                path.parent.mkdir(exist_ok=True)
                 path.write_bytes(content)
         count = self.pod_spec_count()
         for path in self.state_dir.glob("*-[0-9]*.yaml"):

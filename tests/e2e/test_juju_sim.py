@@ -587,6 +587,44 @@ def test_relation_set_empty_value_deletes_the_key_and_json_input_works(sim: Juju
     assert sim.relation_data(rel, "tiny/0") == {"b": "y", "c": "z"}
 
 
+def test_relation_get_and_set_touch_only_their_own_relation_s_data_file(sim: JujuSim) -> None:
+    ours = sim.add_relation("db", "postgres", 1, unit_data={"postgres/0": {"host": "10.1.0.5"}})
+    valid = sim.add_relation("db", "mysql", 1, app_data={"endpoint": "my:3306"})
+    broken = sim.add_relation("db", "redis", 1)
+    shards = {rel: sim.state_dir / "relations" / f"{rel}.json" for rel in (ours, valid, broken)}
+    shards[broken].write_text("{not json")  # any tool reading it would crash (exit 70)
+    before = {rel: path.read_bytes() for rel, path in shards.items() if rel != ours}
+    index = (sim.state_dir / "relations.json").read_bytes()
+
+    got = run_tool(sim, "relation-get", "-r", f"db:{ours}", "--format=json", "-", "postgres/0")
+    done = run_tool(sim, "relation-set", "-r", f"db:{ours}", "--file", "-", stdin="seen: '1'\n")
+    listed = run_tool(sim, "relation-list", "-r", f"db:{ours}", "--format=json")
+    ids = run_tool(sim, "relation-ids", "db", "--format=json")
+    other = run_tool(sim, "relation-get", "-r", f"db:{broken}", "--format=json", "-", "redis/0")
+
+    assert (got.returncode, json.loads(got.stdout)) == (0, {"host": "10.1.0.5"}), got.stderr
+    assert done.returncode == 0, done.stderr
+    assert sim.relation_data(ours, "tiny/0") == {"seen": "1"}
+    assert {rel: path.read_bytes() for rel, path in shards.items() if rel != ours} == before
+    assert (sim.state_dir / "relations.json").read_bytes() == index, "relation-set writes no index"
+    assert json.loads(listed.stdout) == ["postgres/0"] and json.loads(ids.stdout) == [
+        f"db:{ours}", f"db:{valid}", f"db:{broken}"]
+    assert other.returncode == 70 and "JSONDecodeError" in other.stderr, "the broken file is read when asked"
+
+
+def test_failed_hook_restores_relation_data_files(sim: JujuSim) -> None:
+    rel = sim.add_relation("db", "postgres", 1, unit_data={"postgres/0": {"host": "10.1.0.5"}})
+    shard = sim.state_dir / "relations" / f"{rel}.json"
+    before = shard.read_bytes()
+    sim.fail_tool("status-set")  # after the hook's relation-set calls
+
+    result = sim.run_hook("db-relation-changed")
+
+    assert result.rolled_back and [c for c in result.calls if c["tool"] == "relation-set"], result
+    assert shard.read_bytes() == before
+    assert sim.relation_data(rel, "tiny/0") == {} and sim.relation_data(rel, "tiny") == {}
+
+
 def test_status_message_starting_with_dash_fails_without_double_dash(sim: JujuSim) -> None:
     bad = run_tool(sim, "status-set", "--application=False", "active", "-5 targets")
     good = run_tool(sim, "status-set", "--application=False", "active", "--", "-5 targets")

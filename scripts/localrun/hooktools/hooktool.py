@@ -10,8 +10,12 @@ State lives in the directory named by ``HOOKTOOL_STATE`` (JSON files, written at
 ``model.json`` (written by the test): ``leader``, ``config`` (option -> value), ``network``
 (address), ``action`` (``{"name", "params"}``), ``storage`` (``{"data/0": {"kind", "location"}}``),
 ``goal_units``, ``fail`` (tool -> stderr, or ``{"stderr", "returncode", "times"}``).
-``relations.json``: ``{"next_id": N, "relations": {"<id>": {"endpoint", "remote_app", "units",
-"data": {member: {key: value}}}}}``; a member is a unit or application name.
+``relations.json``, the index: ``{"next_id": N, "relations": {"<id>": {"endpoint", "remote_app",
+"units"}}}``; ``relations/<id>.json``, each relation's data: ``{member: {key: value}}``, a member
+being a unit or application name.  One file per relation, so that a call reads (and relation-set
+rewrites) only its relation's data: a hook reading 1,000 relations makes ~12,000 calls.
+relation-ids, relation-list and goal-state read the index only; relation-get and relation-set
+the index and their relation's data file.
 ``resources/<name>/content.yaml``: what ``resource-get <name>`` points at.
 Written here: ``calls.jsonl`` (one ``{"tool", "argv", "stdin", "returncode"}`` per call),
 ``status.json``, ``pod-spec-<n>.yaml`` / ``k8s-resources-<n>.yaml`` (copies: ops deletes the
@@ -339,7 +343,18 @@ def tool_application_version_set(state, args, stdin):
 
 
 def relations(state):
+    """The relation index: ids, endpoints, remote applications and units, no data."""
     return state.read("relations.json", {"next_id": 0, "relations": {}})
+
+
+def relation_data_name(number):
+    """Relation ``number``'s data file, relative to the state directory."""
+    return os.path.join("relations", f"{number}.json")
+
+
+def relation_data(state, number):
+    """``{member: {key: value}}`` of relation ``number`` (its own file only)."""
+    return state.read(relation_data_name(number), {})
 
 
 def juju_major():
@@ -381,7 +396,7 @@ def tool_relation_list(state, args, stdin):
 
 def tool_relation_get(state, args, stdin):
     opts, pos = parse_args(args, value_flags=("relation",), bool_flags=("app",))
-    _, rel = find_relation(relations(state), opts.get("relation"))
+    number, rel = find_relation(relations(state), opts.get("relation"))
     key = pos[0] if pos and pos[0] != "-" else ""
     default = "JUJU_REMOTE_APP" if opts.get("app") else "JUJU_REMOTE_UNIT"
     member = pos[1] if len(pos) > 1 else os.environ.get(default, "")
@@ -398,7 +413,7 @@ def tool_relation_get(state, args, stdin):
     elif member not in (unit_name(), os.environ.get("JUJU_DEPARTING_UNIT")) and member not in rel["units"]:
         raise ToolError(f'cannot read settings for unit "{member}" in relation "{rel["endpoint"]}:'
                         f'{rel["remote_app"]}": unit "{member}": settings not found')
-    bag = dict(rel["data"].get(member, {}))
+    bag = dict(relation_data(state, number).get(member, {}))
     return render(bag.get(key) if key else bag, opts)
 
 
@@ -432,14 +447,14 @@ def merge(bag, settings):
 def tool_relation_set(state, args, stdin):
     # Juju still accepts --format here (deprecated, no effect).
     opts, pos = parse_args(args, value_flags=("relation", "file"), bool_flags=("app",))
-    store = relations(state)
-    number, rel = find_relation(store, opts.get("relation"))
+    number, _ = find_relation(relations(state), opts.get("relation"))
     settings = read_settings(opts, pos, stdin, "relation settings")
     if opts.get("app") and not is_leader(state):
         raise ToolError("cannot write relation settings")
-    merge(rel["data"].setdefault(app_name() if opts.get("app") else unit_name(), {}), settings)
-    store["relations"][number] = rel
-    state.write("relations.json", store)
+    data = relation_data(state, number)
+    merge(data.setdefault(app_name() if opts.get("app") else unit_name(), {}), settings)
+    os.makedirs(state.path("relations"), exist_ok=True)
+    state.write(relation_data_name(number), data)
     return ""
 
 
